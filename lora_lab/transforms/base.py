@@ -1,0 +1,181 @@
+"""The base class every transform implements."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lora_lab.errors import Problem, RequestError
+from lora_lab.registry import RouteConfig
+from lora_lab.shapes import CompiledShape, ShapeEntry, compile_shape
+from lora_lab.transforms.document import build_document, parse_json
+from lora_lab.transforms.responses import as_response, error_response, shaped_response
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., Any]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass
+class TransformedRequest:
+    """What a transform made of a request, before the handler is called.
+
+    ``document`` is the request document the shape was evaluated over,
+    ``values`` the shape's result (None when the handler takes the request
+    only), and ``request`` the request the handler receives.
+    """
+
+    request: Request
+    document: dict[str, Any]
+    values: dict[str, Any] | None
+    adapter_name: str | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+class BaseApiTransform:
+    """Turn a request into a handler call, and its result into a response.
+
+    Subclass it to add a handler type of your own: override
+    :meth:`transform_request` to validate the request and build the
+    document, and :meth:`transform_response` to rewrite what the handler
+    returned. Set ``route`` to have :func:`~lora_lab.bootstrap` mount
+    handlers of the type.
+
+    Raise :class:`~lora_lab.errors.RequestError` for a bad request: it
+    becomes a JSON error response with its status, here and nowhere else.
+    """
+
+    route: ClassVar[RouteConfig | None] = None
+
+    def __init__(
+        self,
+        request_shape: Mapping[str, Any] | None = None,
+        response_shape: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.request_shape: CompiledShape = compile_shape(
+            request_shape, name="request_shape"
+        )
+        self.response_shape: CompiledShape | None = (
+            None
+            if response_shape is None
+            else compile_shape(response_shape, name="response_shape")
+        )
+
+    async def transform_request(self, request: Request) -> TransformedRequest:
+        """Build the request document and evaluate the request shape over it.
+
+        The default reads the body as JSON when there is one (null when the
+        body is empty).
+        """
+        raw = await request.body()
+        body = parse_json(raw) if raw.strip() else None
+        document = build_document(request, body, self.request_shape.roots)
+        return TransformedRequest(
+            request=request,
+            document=document,
+            values=self.evaluate(document),
+        )
+
+    def evaluate(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        """Evaluate the request shape, turning a runtime failure into a 400."""
+        try:
+            return self.request_shape.evaluate(document)
+        except Exception:
+            # A function that meets the wrong type (length(null)) fails only
+            # now; find which expression it was and tell the client.
+            raise self._evaluation_error(document) from None
+
+    async def call_handler(
+        self, handler: Handler, transformed: TransformedRequest
+    ) -> Any:
+        """Call the user's handler with what it asked for."""
+        if transformed.values is None:
+            result = handler(transformed.request)
+        else:
+            result = handler(SimpleNamespace(**transformed.values), transformed.request)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    def transform_response(
+        self, result: Any, transformed: TransformedRequest
+    ) -> Response:
+        """Turn the handler's result into the response the client gets.
+
+        The default applies the response shape, when there is one, to a
+        successful response and passes every other response through.
+        """
+        response = as_response(result)
+        if self.response_shape is not None and 200 <= response.status_code < 300:
+            return shaped_response(response, self.response_shape)
+        return response
+
+    async def handle(self, handler: Handler, request: Request) -> Response:
+        """Serve ``request`` with ``handler``: transform, call, rewrite."""
+        try:
+            transformed = await self.transform_request(request)
+        except RequestError as error:
+            logger.info(
+                "Rejected %s %s: %s", request.method, request.url.path, error.detail
+            )
+            return error_response(error)
+        result = await self.call_handler(handler, transformed)
+        return self.transform_response(result, transformed)
+
+    def bind(self, handler: Handler) -> Endpoint:
+        """Return an endpoint taking the request that serves it with ``handler``.
+
+        The endpoint keeps the handler's name and docstring, and takes a
+        single ``raw_request`` so FastAPI can mount it as it is.
+        """
+
+        async def endpoint(raw_request: Request) -> Response:
+            return await self.handle(handler, raw_request)
+
+        functools.update_wrapper(endpoint, handler, updated=())
+        del endpoint.__wrapped__  # type: ignore[attr-defined]  # FastAPI reads the signature
+        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(
+                    "raw_request",
+                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                    annotation=Request,
+                )
+            ]
+        )
+        endpoint.__annotations__ = {"raw_request": Request, "return": Response}
+        return endpoint
+
+    def _evaluation_error(self, document: Mapping[str, Any]) -> RequestError:
+        problems = []
+        for entry in self.request_shape:
+            reason = _search_error(entry, document)
+            if reason is not None:
+                problems.append(
+                    Problem(
+                        entry.key,
+                        f"request_shape[{entry.key!r}] = {entry.expression!r} "
+                        f"failed on this request: {reason}",
+                        location="shape",
+                    )
+                )
+        return RequestError(
+            "The request does not fit the handler's request shape.", problems
+        )
+
+
+def _search_error(entry: ShapeEntry, document: Mapping[str, Any]) -> str | None:
+    try:
+        entry.search(document)
+    except Exception as error:
+        return str(error)
+    return None

@@ -1,0 +1,180 @@
+"""The request document that shapes are evaluated over, and reading bodies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, Iterable
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+
+from lora_lab.errors import Problem, RequestError
+
+
+class HeaderMap(dict[str, str]):
+    """Header names and values, looked up in any letter case.
+
+    Names are stored in lower case; ``get`` lower-cases its key, which is the
+    lookup JMESPath uses, so ``headers."X-Amzn-SageMaker-Adapter-Identifier"``
+    and ``headers."x-amzn-sagemaker-adapter-identifier"`` find the same value.
+    A header sent more than once has its values joined with ``", "``.
+    """
+
+    @classmethod
+    def from_raw(cls, raw: Iterable[tuple[bytes, bytes]]) -> HeaderMap:
+        headers = cls()
+        for raw_name, raw_value in raw:
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            previous = dict.get(headers, name)
+            headers[name] = value if previous is None else f"{previous}, {value}"
+        return headers
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if not isinstance(key, str):
+            return default
+        return super().get(key.lower(), default)
+
+
+def build_document(
+    request: Request, body: Any, roots: frozenset[str]
+) -> dict[str, Any]:
+    """Build ``{body, headers, query_params, path_params}`` for ``request``.
+
+    Only the roots a shape reads are filled in; the others are left out,
+    which JMESPath sees as null, as it would an absent value.
+    """
+    document: dict[str, Any] = {"body": body}
+    if "headers" in roots:
+        document["headers"] = HeaderMap.from_raw(request.scope["headers"])
+    if "query_params" in roots:
+        document["query_params"] = dict(request.query_params)
+    if "path_params" in roots:
+        document["path_params"] = dict(request.path_params)
+    return document
+
+
+def full_document(request: Request, body: Any) -> dict[str, Any]:
+    """Build the whole request document, every root filled in."""
+    return build_document(
+        request, body, frozenset(("headers", "query_params", "path_params"))
+    )
+
+
+def parse_json(raw: bytes, *, what: str = "request body") -> Any:
+    """Parse ``raw`` as JSON or raise a :class:`RequestError` saying why not."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        reason = f"{error.msg} at line {error.lineno}, column {error.colno}"
+    except UnicodeDecodeError:
+        reason = "it is not valid UTF-8"
+    except RecursionError:
+        reason = "it is nested too deeply"
+    except ValueError as error:
+        reason = str(error)
+    raise RequestError(
+        f"The {what} is not valid JSON: {reason}.",
+        [Problem("body", f"not valid JSON: {reason}")],
+    )
+
+
+def parse_json_object(raw: bytes, *, purpose: str) -> dict[str, Any]:
+    """Parse ``raw`` as a JSON object; ``purpose`` says why one is needed."""
+    payload = parse_json(raw)
+    if not isinstance(payload, dict):
+        kind = json_type_name(payload)
+        raise RequestError(
+            f"The request body must be a JSON object {purpose}, got {kind}.",
+            [Problem("body", f"expected a JSON object, got {kind}")],
+        )
+    return payload
+
+
+def json_type_name(value: Any) -> str:
+    """Name ``value``'s JSON type as a client would: object, array, string..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+class BufferedRequest(Request):
+    """A request whose body was read by a transform and is handed on as given.
+
+    ``body()``, ``json()`` and ``stream()`` answer from the buffer, so the
+    handler reads the body a transform read, or rewrote, without reading
+    the network again. When the body was rewritten, it is serialised only
+    when the handler first asks for the bytes or the headers, and
+    ``content-length`` then matches the new body.
+    """
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        body: bytes | None = None,
+        payload: Any = None,
+        rewritten: bool = False,
+    ) -> None:
+        super().__init__(request.scope, request.receive)
+        self._buffered_body = body
+        self._payload = payload
+        self._has_payload = payload is not None
+        self._rewritten = rewritten
+        self._rewritten_headers: Headers | None = None
+
+    async def body(self) -> bytes:
+        return self._bytes()
+
+    async def json(self) -> Any:
+        if not self._has_payload:
+            self._payload = json.loads(self._bytes())
+            self._has_payload = True
+        return self._payload
+
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        yield self._bytes()
+        yield b""
+
+    @property
+    def headers(self) -> Headers:
+        if not self._rewritten:
+            return super().headers
+        if self._rewritten_headers is None:
+            length = str(len(self._bytes())).encode("latin-1")
+            raw = [
+                (name, length if name == b"content-length" else value)
+                for name, value in self.scope["headers"]
+            ]
+            self._rewritten_headers = Headers(raw=raw)
+        return self._rewritten_headers
+
+    def _bytes(self) -> bytes:
+        if self._buffered_body is None:
+            self._buffered_body = serialize_json(self._payload)
+        return self._buffered_body
+
+
+def serialize_json(payload: Any) -> bytes:
+    """Serialise ``payload`` compactly as UTF-8 JSON, keeping key order."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate came in as a \u escape; send it back as one.
+        return json.dumps(payload, separators=(",", ":")).encode("ascii")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")

@@ -1,0 +1,109 @@
+"""The convenience decorators, named as in SageMaker's own package."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lora_lab.registry import HandlerRegistry
+from lora_lab.transforms.factory import Decorator
+from lora_lab.transforms.lora.constants import ADAPTER_ID_EXPRESSION, LoRAHandlerType
+from lora_lab.transforms.lora.factory import create_lora_transform_decorator
+from lora_lab.transforms.lora.inject import AppendOperation, parse_body_path
+
+
+def register_load_adapter_handler(
+    request_shape: Mapping[str, Any] | None = None,
+    response_shape: Mapping[str, Any] | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+) -> Decorator:
+    """Register the handler that loads an adapter, mounted at ``POST /adapters``.
+
+    The handler receives ``(data, raw_request)``: ``data`` is a
+    ``SimpleNamespace`` of what ``request_shape`` found in the request::
+
+        @register_load_adapter_handler(
+            request_shape={"lora_name": "body.name", "lora_path": "body.src"}
+        )
+        async def load(data, raw_request):
+            await engine.load(data.lora_name, data.lora_path)
+            return Response(status_code=200)
+
+    A 200 becomes SageMaker's ``Adapter <name> registered``. A request
+    without a valid ``name`` and ``src`` is answered with 400 before the
+    handler is called.
+    """
+    return create_lora_transform_decorator(
+        LoRAHandlerType.REGISTER_ADAPTER, registry=registry
+    )(request_shape, response_shape)
+
+
+def register_unload_adapter_handler(
+    request_shape: Mapping[str, Any] | None = None,
+    response_shape: Mapping[str, Any] | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+) -> Decorator:
+    """Register the handler that unloads an adapter.
+
+    It is mounted at ``DELETE /adapters/{adapter_name}``;
+
+    ``path_params.adapter_name`` holds the adapter's name::
+
+        @register_unload_adapter_handler(
+            request_shape={"lora_name": "path_params.adapter_name"}
+        )
+        async def unload(data, raw_request): ...
+
+    A 200 becomes SageMaker's ``Adapter <name> unregistered``.
+    """
+    return create_lora_transform_decorator(
+        LoRAHandlerType.UNREGISTER_ADAPTER, registry=registry
+    )(request_shape, response_shape)
+
+
+def inject_adapter_id(
+    adapter_path: str,
+    append: bool = False,
+    separator: str | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+) -> Decorator:
+    """Copy the ``X-Amzn-SageMaker-Adapter-Identifier`` header into the JSON body.
+
+    ``adapter_path`` names the body field, with dots for nested fields
+    (``"model"``, ``"parameters.adapter"``); missing parents are created.
+    The value replaces what is there or, with ``append=True``, is appended
+    to it after ``separator``::
+
+        @app.post("/v1/completions")
+        @inject_adapter_id("model", append=True, separator=":")
+        async def completions(raw_request: Request): ...
+
+    A request without the header is handed on untouched. Raises
+    ``ValueError`` for an empty or non-string path, ``append=True`` without
+    a separator, or a separator without ``append=True``.
+    """
+    parse_body_path(adapter_path)
+    if append and separator is None:
+        raise ValueError(
+            "inject_adapter_id: append=True needs a separator, such as ':' "
+            "(use '' to join without one)"
+        )
+    if not append and separator is not None:
+        raise ValueError(
+            f"inject_adapter_id: separator={separator!r} is only used with append=True"
+        )
+    if separator is not None and not isinstance(separator, str):
+        raise ValueError(
+            f"inject_adapter_id: separator must be a string, got {separator!r}"
+        )
+    value: str | AppendOperation = (
+        AppendOperation(separator, ADAPTER_ID_EXPRESSION)
+        if separator is not None
+        else ADAPTER_ID_EXPRESSION
+    )
+    return create_lora_transform_decorator(
+        LoRAHandlerType.INJECT_ADAPTER_ID, registry=registry
+    )(request_shape={adapter_path: value})

@@ -1,0 +1,243 @@
+"""Copy the adapter identifier header into the JSON body of inference requests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jmespath.parser import ParsedResult
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lora_lab.errors import Problem, RequestError, ShapeError
+from lora_lab.shapes import compile_expression, compile_shape
+from lora_lab.shapes.expressions import leading_roots
+from lora_lab.transforms.base import BaseApiTransform, TransformedRequest
+from lora_lab.transforms.document import (
+    BufferedRequest,
+    build_document,
+    json_type_name,
+    parse_json_object,
+)
+from lora_lab.transforms.responses import as_response, shaped_response
+
+_PATH_SEGMENT = re.compile(r'"((?:\\.|[^"\\])*)"|([^.]+)')
+
+
+@dataclass(frozen=True)
+class AppendOperation:
+    """A request-shape value that appends to the body field instead of replacing it.
+
+    ``{"model": AppendOperation(":", expression)}`` turns
+    ``{"model": "base"}`` into ``{"model": "base:<value>"}``.
+    """
+
+    separator: str
+    expression: str
+
+
+@dataclass(frozen=True)
+class Injection:
+    """One compiled write into the body: where, what, and how."""
+
+    target: str
+    path: tuple[str, ...]
+    expression: str
+    parsed: ParsedResult
+    separator: str | None = None
+
+    @property
+    def appends(self) -> bool:
+        return self.separator is not None
+
+
+class InjectToBodyApiTransform(BaseApiTransform):
+    """Write values taken from the request into its JSON body.
+
+    The request shape maps body paths (dot-separated keys, such as
+    ``model`` or ``parameters.adapter``; quote a key that holds a dot) to
+    expressions, usually the adapter identifier header, or to an
+    :class:`AppendOperation`. When every expression is null (the header is
+    absent) the request is handed on untouched. Otherwise the body must be
+    a JSON object; missing parents are created and every other field, with
+    its key order, is kept. The handler receives the request only, and
+    reads the new body with ``await request.json()`` or ``body()``.
+
+    A response shape, when given, is applied to successful responses.
+    """
+
+    def __init__(
+        self,
+        request_shape: Mapping[str, Any] | None = None,
+        response_shape: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(None, response_shape)
+        self.injections = tuple(
+            _compile_injection(target, value)
+            for target, value in (request_shape or {}).items()
+        )
+        roots: set[str] = set()
+        for injection in self.injections:
+            found = leading_roots(injection.parsed.parsed)
+            roots |= (
+                {"body", "headers", "query_params", "path_params"}
+                if found is None
+                else found
+            )
+        self.reads_body = "body" in roots
+        self.request_shape = compile_shape(
+            {injection.target: injection.expression for injection in self.injections}
+        )
+
+    async def transform_request(self, request: Request) -> TransformedRequest:
+        roots = self.request_shape.roots
+        body: dict[str, Any] | None = None
+        raw = b""
+        if self.reads_body:
+            raw = await request.body()
+            body = parse_json_object(raw, purpose="to inject the adapter id into")
+        document = build_document(request, body, roots)
+        values = self.evaluate(document)
+        writes = [
+            (injection, values[injection.target])
+            for injection in self.injections
+            if values[injection.target] is not None
+        ]
+        if not writes:
+            return TransformedRequest(request=request, document=document, values=None)
+
+        if body is None:
+            raw = await request.body()
+            body = parse_json_object(raw, purpose="to inject the adapter id into")
+            document["body"] = body
+        injected = _copy_for_writes(body, [injection.path for injection, _ in writes])
+        for injection, value in writes:
+            _write(injected, injection, value)
+        return TransformedRequest(
+            request=BufferedRequest(request, payload=injected, rewritten=True),
+            document=document,
+            values=None,
+            notes={"body_before": body, "body_after": injected},
+        )
+
+    def transform_response(
+        self, result: Any, transformed: TransformedRequest
+    ) -> Response:
+        response = as_response(result)
+        if self.response_shape is not None and 200 <= response.status_code < 300:
+            return shaped_response(response, self.response_shape)
+        return response
+
+
+def parse_body_path(target: str) -> tuple[str, ...]:
+    """Split a body path into keys: ``a.b`` and ``a."b.c"`` (a key with a dot).
+
+    Raises :class:`ShapeError` for an empty path or an empty key.
+    """
+    if not isinstance(target, str) or not target.strip():
+        raise ShapeError(
+            "adapter_path must be a non-empty string naming a body field, "
+            f"got {target!r}",
+            key="adapter_path",
+        )
+    keys: list[str] = []
+    position = 0
+    while position <= len(target):
+        match = _PATH_SEGMENT.match(target, position)
+        if match is None:
+            raise ShapeError(
+                f"adapter_path {target!r} has an empty key at position {position}; "
+                "write keys separated by single dots, such as 'parameters.adapter'",
+                key="adapter_path",
+                position=position,
+            )
+        quoted, plain = match.groups()
+        keys.append(quoted.replace('\\"', '"') if quoted is not None else plain)
+        position = match.end()
+        if position == len(target):
+            break
+        if target[position] != ".":
+            raise ShapeError(
+                f"adapter_path {target!r}: expected '.' after a quoted key at "
+                f"position {position}",
+                key="adapter_path",
+                position=position,
+            )
+        position += 1
+        if position == len(target):
+            raise ShapeError(
+                f"adapter_path {target!r} ends with '.'; name the last key",
+                key="adapter_path",
+                position=position,
+            )
+    return tuple(keys)
+
+
+def _compile_injection(target: Any, value: Any) -> Injection:
+    path = parse_body_path(target)
+    where = f"request_shape[{target!r}]"
+    if isinstance(value, AppendOperation):
+        if not isinstance(value.separator, str):
+            raise ShapeError(
+                f"{where}: the separator must be a string, got {value.separator!r}",
+                key=where,
+            )
+        parsed = compile_expression(value.expression, key=where)
+        return Injection(target, path, value.expression, parsed, value.separator)
+    parsed = compile_expression(value, key=where)
+    return Injection(target, path, value, parsed)
+
+
+def _copy_for_writes(
+    body: dict[str, Any], paths: list[tuple[str, ...]]
+) -> dict[str, Any]:
+    """Copy only the objects along ``paths``, so ``body`` itself stays as sent."""
+    copy = dict(body)
+    for path in paths:
+        node = copy
+        for key in path[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                break
+            child = dict(child)
+            node[key] = child
+            node = child
+    return copy
+
+
+def _write(body: dict[str, Any], injection: Injection, value: Any) -> None:
+    node = body
+    for depth, key in enumerate(injection.path[:-1]):
+        child = node.get(key)
+        if child is None:
+            child = node[key] = {}
+        elif not isinstance(child, dict):
+            where = ".".join(injection.path[: depth + 1])
+            raise RequestError(
+                f"Cannot inject the adapter id at {injection.target!r}: "
+                f"{where!r} holds {json_type_name(child)}, not an object.",
+                [Problem(where, f"expected an object, got {json_type_name(child)}")],
+            )
+        node = child
+    last = injection.path[-1]
+    if injection.appends:
+        current = node.get(last)
+        if current is None:
+            node[last] = value
+        elif isinstance(current, str) and isinstance(value, str):
+            node[last] = f"{current}{injection.separator}{value}"
+        else:
+            raise RequestError(
+                f"Cannot append the adapter id to {injection.target!r}: it holds "
+                f"{json_type_name(current)}, not a string.",
+                [
+                    Problem(
+                        injection.target,
+                        f"expected a string, got {json_type_name(current)}",
+                    )
+                ],
+            )
+    else:
+        node[last] = value

@@ -1,0 +1,57 @@
+"""Turning what a handler returns, and what went wrong, into HTTP responses.
+
+Every error response lora_lab sends is made here, from a typed exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from starlette.responses import JSONResponse, Response
+
+from lora_lab.errors import RequestError
+from lora_lab.shapes import CompiledShape
+from lora_lab.transforms.document import HeaderMap
+
+
+def as_response(result: Any) -> Response:
+    """Return ``result`` as a response, the way a FastAPI endpoint would.
+
+    A :class:`~starlette.responses.Response` is returned as it is; anything
+    else (a dict, a list, a pydantic model, a string, None) is encoded as
+    JSON with status 200.
+    """
+    if isinstance(result, Response):
+        return result
+    return JSONResponse(jsonable_encoder(result))
+
+
+def error_response(error: RequestError) -> JSONResponse:
+    """Return the JSON error response a client gets for ``error``."""
+    return JSONResponse(error.to_dict(), status_code=error.status_code)
+
+
+def response_document(response: Response) -> dict[str, Any]:
+    """Build ``{status_code, headers, body}`` for a response shape.
+
+    The body is the parsed JSON when the response is JSON, else its text.
+    """
+    raw = bytes(getattr(response, "body", b""))
+    body: Any = raw.decode("utf-8", errors="replace")
+    if "json" in (response.media_type or response.headers.get("content-type", "")):
+        with contextlib.suppress(ValueError):
+            body = json.loads(raw)
+    return {
+        "status_code": response.status_code,
+        "headers": HeaderMap.from_raw(response.raw_headers),
+        "body": body,
+    }
+
+
+def shaped_response(response: Response, shape: CompiledShape) -> JSONResponse:
+    """Return a JSON response built by evaluating ``shape`` over ``response``."""
+    values = shape.evaluate(response_document(response))
+    return JSONResponse(values, status_code=response.status_code)
