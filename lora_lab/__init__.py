@@ -15,12 +15,18 @@ from lora_lab.transforms import (
 )
 from lora_lab.transforms.lora import (
     AppendOperation,
+    ErrorMapping,
+    ErrorRule,
     LoRAHandlerType,
+    PrependOperation,
     SageMakerLoRAApiHeader,
     create_lora_transform_decorator,
     inject_adapter_id,
+    register_describe_adapter_handler,
+    register_list_adapters_handler,
     register_load_adapter_handler,
     register_unload_adapter_handler,
+    register_update_adapter_handler,
 )
 
 __version__ = "0.1.0"
@@ -28,9 +34,12 @@ __version__ = "0.1.0"
 __all__ = [
     "AppendOperation",
     "BaseApiTransform",
+    "ErrorMapping",
+    "ErrorRule",
     "HandlerRegistry",
     "LoRAHandlerType",
     "LoraLabError",
+    "PrependOperation",
     "RequestError",
     "RouteConfig",
     "SageMakerLoRAApiHeader",
@@ -41,6 +50,9 @@ __all__ = [
     "create_transform_decorator",
     "handler_registry",
     "inject_adapter_id",
+    "register_describe_adapter_handler",
+    "register_list_adapters_handler",
     "register_load_adapter_handler",
     "register_unload_adapter_handler",
+    "register_update_adapter_handler",
 ]

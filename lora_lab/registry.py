@@ -26,6 +26,10 @@ class RouteConfig:
     method: str
     tags: tuple[str, ...] | list[str] | None = None
     summary: str | None = None
+    openapi_extra: dict[str, Any] | None = None
+    """Added to the route's OpenAPI operation: request schema, parameters."""
+    responses: dict[int | str, dict[str, Any]] | None = None
+    """The route's documented responses, by status."""
 
 
 @dataclass(frozen=True)

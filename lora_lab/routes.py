@@ -49,6 +49,8 @@ def bootstrap(app: FastAPI, registry: HandlerRegistry | None = None) -> FastAPI:
             tags=list(route.tags) if route.tags else None,
             summary=route.summary,
             name=registration.handler_type,
+            openapi_extra=route.openapi_extra,
+            responses=route.responses,
         )
         mounted[(route.path, method)] = app.router.routes[-1]  # type: ignore[assignment]
         logger.info(

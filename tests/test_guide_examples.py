@@ -267,14 +267,22 @@ def test_register_example_error_paths() -> None:
 
     failed = http.post("/adapters", json={"name": "broken", "src": "s3://b/x"})
     # The guide's handler wraps its own HTTPException in 'except Exception',
-    # so a bad source reaches the client as the 500 the example writes.
+    # so a bad source comes back as the 500 the example writes, which
+    # SageMaker's error mapping turns into 424 (the engine failed).
     bad_source = http.post("/adapters", json={"name": "a", "src": "ftp://x"})
 
-    assert (failed.status_code, failed.text) == (
-        500,
-        "Failed to load adapter: no tensors",
-    )
-    assert bad_source.status_code == 500
+    assert failed.status_code == 424
+    assert failed.json() == {
+        "detail": "The engine failed while handling the adapter broken",
+        "errors": [
+            {
+                "field": "adapter",
+                "location": "engine",
+                "message": "Failed to load adapter: no tensors",
+            }
+        ],
+    }
+    assert bad_source.status_code == 424
     assert "Adapter source must be S3 path or local file path" in bad_source.text
 
 
@@ -300,9 +308,12 @@ def test_unregister_example_and_what_its_handler_receives() -> None:
         200,
         "Adapter customer-support-adapter unregistered",
     )
-    assert (missing.status_code, missing.text) == (
-        404,
-        "Adapter customer-support-adapter not found",
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == (
+        "The adapter customer-support-adapter was not found"
+    )
+    assert missing.json()["errors"][0]["message"] == (
+        "Adapter customer-support-adapter not found"
     )
     promised = SimpleNamespace()
     exec(python_block(10), {"raw_request": promised})

@@ -57,7 +57,7 @@ def test_bootstrap_mounts_the_adapter_routes_and_keeps_the_apps_own() -> None:
 
     assert adapter_routes(app) == [
         ("/adapters", ["POST"]),
-        ("/adapters/{adapter_name}", ["DELETE"]),
+        ("/adapters/{adapter_name:path}", ["DELETE"]),
     ]
     assert client.get("/v1/models").json() == {"data": ["base"]}
     assert client.post("/adapters", json={"name": "a", "src": "/a"}).status_code == 200
@@ -73,7 +73,7 @@ def test_bootstrap_twice_does_not_duplicate_routes() -> None:
 
     assert adapter_routes(app) == [
         ("/adapters", ["POST"]),
-        ("/adapters/{adapter_name}", ["DELETE"]),
+        ("/adapters/{adapter_name:path}", ["DELETE"]),
     ]
 
 
@@ -278,5 +278,5 @@ def test_info_logs_never_carry_bodies_or_header_values(
     client.post("/adapters", json={"name": "", "src": "s3://secret-bucket"})
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert "Rejected POST /adapters" in logged
+    assert "Answered POST /adapters with 400" in logged
     assert "secret" not in logged

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -97,11 +99,24 @@ class BaseApiTransform:
     async def call_handler(
         self, handler: Handler, transformed: TransformedRequest
     ) -> Any:
-        """Call the user's handler with what it asked for."""
+        """Call the user's handler with what it asked for.
+
+        The handler gets ``(data, request)``, ``data`` being a
+        ``SimpleNamespace`` of the shape's values or, when the handler
+        annotates its first argument with a pydantic model, an instance of
+        that model (a mismatch is a 400 naming the field). With no shape
+        values it gets the request only.
+        """
         if transformed.values is None:
             result = handler(transformed.request)
         else:
-            result = handler(SimpleNamespace(**transformed.values), transformed.request)
+            model = argument_model(handler)
+            data = (
+                SimpleNamespace(**transformed.values)
+                if model is None
+                else validate_model(model, transformed.values)
+            )
+            result = handler(data, transformed.request)
         if inspect.isawaitable(result):
             result = await result
         return result
@@ -123,12 +138,15 @@ class BaseApiTransform:
         """Serve ``request`` with ``handler``: transform, call, rewrite."""
         try:
             transformed = await self.transform_request(request)
+            result = await self.call_handler(handler, transformed)
         except RequestError as error:
             logger.info(
-                "Rejected %s %s: %s", request.method, request.url.path, error.detail
+                "Answered %s %s with %s",
+                request.method,
+                request.url.path,
+                error.status_code,
             )
             return error_response(error)
-        result = await self.call_handler(handler, transformed)
         return self.transform_response(result, transformed)
 
     def bind(self, handler: Handler) -> Endpoint:
@@ -171,6 +189,40 @@ class BaseApiTransform:
         return RequestError(
             "The request does not fit the handler's request shape.", problems
         )
+
+
+@functools.cache
+def argument_model(handler: Handler) -> type[BaseModel] | None:
+    """Return the pydantic model the handler's first argument is annotated with."""
+    try:
+        hints = typing.get_type_hints(handler)
+        first = next(iter(inspect.signature(handler).parameters), None)
+    except (NameError, TypeError, ValueError):
+        return None
+    annotation = hints.get(first) if first is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def validate_model(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    """Return ``model`` built from the shape's values, or raise a 400 naming fields."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        problems = [
+            Problem(
+                ".".join(str(part) for part in detail["loc"]) or model.__name__,
+                f"{detail['msg']} (for {model.__name__})",
+                location="shape",
+            )
+            for detail in error.errors(include_url=False)
+        ]
+        fields = ", ".join(dict.fromkeys(problem.field for problem in problems))
+        return_error = RequestError(
+            f"The request does not fit {model.__name__}: check {fields}.", problems
+        )
+        raise return_error from None
 
 
 def _search_error(entry: ShapeEntry, document: Mapping[str, Any]) -> str | None:

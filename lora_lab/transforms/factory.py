@@ -26,7 +26,9 @@ def create_transform_decorator(
 
     ``transform_resolver`` maps the handler type's name to the
     :class:`~lora_lab.BaseApiTransform` subclass that serves it. The
-    factory takes ``request_shape`` and ``response_shape``; the decorator
+    factory takes ``request_shape``, ``response_shape`` and any keyword
+    options the transform class accepts (``error_mapping`` for the LoRA
+    adapter calls); the decorator
     it returns registers the handler, wrapped in the transform, and
     returns the wrapped endpoint. With both shapes None the handler is
     registered unchanged and receives the raw request only.

@@ -61,7 +61,7 @@ def test_query_string_is_used_when_there_is_no_body(registry: HandlerRegistry) -
 
     response = client.post(
         "/adapters",
-        params={"name": "q", "src": "s3://bucket/q", "preload": "false", "pin": "TRUE"},
+        params={"name": "q", "src": "s3://bucket/q", "preload": "False", "pin": "0"},
     )
 
     assert response.status_code == 200, response.text
@@ -71,7 +71,7 @@ def test_query_string_is_used_when_there_is_no_body(registry: HandlerRegistry) -
         "lora_path": "s3://bucket/q",
         "load_inplace": None,
         "preload": False,
-        "pin": True,
+        "pin": False,
     }
 
 
@@ -224,15 +224,17 @@ def test_bodies_that_are_not_json_objects_get_400(
     assert seen == []
 
 
-def test_non_200_from_the_handler_passes_through(registry: HandlerRegistry) -> None:
+def test_unknown_failure_from_the_handler_passes_through(
+    registry: HandlerRegistry,
+) -> None:
     @register_load_adapter_handler({"name": "body.name"}, registry=registry)
     async def load(data: SimpleNamespace, raw_request: Request) -> Response:
-        return Response("no free slot", status_code=507)
+        return Response("slow down", status_code=429)
 
     client = TestClient(bootstrap(FastAPI(), registry=registry))
     response = client.post("/adapters", json={"name": "a", "src": "/a"})
 
-    assert (response.status_code, response.text) == (507, "no free slot")
+    assert (response.status_code, response.text) == (429, "slow down")
 
 
 def test_http_exception_from_the_handler_reaches_the_client(
@@ -298,12 +300,12 @@ def test_response_shape_leaves_errors_alone(registry: HandlerRegistry) -> None:
         {"name": "body.name"}, response_shape={"x": "body.x"}, registry=registry
     )
     async def load(data: SimpleNamespace, raw_request: Request) -> Response:
-        return Response("busy", status_code=503)
+        return Response("busy", status_code=429)
 
     client = TestClient(bootstrap(FastAPI(), registry=registry))
     response = client.post("/adapters", json={"name": "a", "src": "/a"})
 
-    assert (response.status_code, response.text) == (503, "busy")
+    assert (response.status_code, response.text) == (429, "busy")
 
 
 def test_expression_failing_on_the_request_is_a_400_naming_it(

@@ -45,7 +45,7 @@ def test_alias_header_and_non_200(registry: HandlerRegistry) -> None:
     missing = client.delete("/adapters/missing")
 
     assert ok.text == "Adapter nice unregistered"
-    assert (missing.status_code, missing.text) == (
+    assert (missing.status_code, missing.json()["detail"]) == (
         404,
         "The adapter missing was not found",
     )

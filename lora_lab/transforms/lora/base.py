@@ -1,37 +1,98 @@
-"""What the LoRA adapter transforms share: SageMaker's success messages."""
+"""What the LoRA adapter transforms share: names, success messages, errors."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from fastapi import HTTPException
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from lora_lab.transforms.base import BaseApiTransform, TransformedRequest
+from lora_lab.errors import Problem, RequestError
+from lora_lab.transforms.base import BaseApiTransform, Handler, TransformedRequest
 from lora_lab.transforms.lora.constants import SageMakerLoRAApiHeader
-from lora_lab.transforms.responses import as_response, shaped_response
+from lora_lab.transforms.lora.error_mapping import ErrorMapping, engine_message
+from lora_lab.transforms.responses import as_response, error_response, shaped_response
+
+logger = logging.getLogger(__name__)
 
 
 class LoRAAdapterTransform(BaseApiTransform):
-    """A transform for an adapter management call (register, unregister).
+    """A transform for an adapter management call.
 
     A 200 from the handler becomes SageMaker's confirmation,
-    ``Adapter {alias or name} <verb>``, where the alias is the
-    ``X-Amzn-SageMaker-Adapter-Alias`` header. With a response shape, a 200
-    becomes the JSON the shape builds from the handler's response instead.
-    Any other status passes through unchanged.
+    ``Adapter {alias or name} <verb>`` (for the calls that have one), where
+    the alias is the ``X-Amzn-SageMaker-Adapter-Alias`` header. With a
+    response shape, a 200 becomes the JSON the shape builds from the
+    handler's response instead. A failure, returned or raised, goes through
+    the ``error_mapping`` (:class:`ErrorMapping`), which turns the engines'
+    known messages into SageMaker's statuses.
     """
 
-    message: ClassVar[str] = "Adapter {alias}"
+    message: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        request_shape: Mapping[str, Any] | None = None,
+        response_shape: Mapping[str, Any] | None = None,
+        *,
+        error_mapping: ErrorMapping | None = None,
+    ) -> None:
+        super().__init__(request_shape, response_shape)
+        self.error_mapping = ErrorMapping() if error_mapping is None else error_mapping
+
+    async def call_handler(
+        self, handler: Handler, transformed: TransformedRequest
+    ) -> Any:
+        try:
+            return await super().call_handler(handler, transformed)
+        except RequestError:
+            raise
+        except HTTPException as error:
+            mapped = self.error_mapping.map(
+                error.status_code, str(error.detail), _alias(transformed)
+            )
+            if mapped is None:
+                raise
+            raise mapped from error
+        except Exception as error:
+            logger.exception("The %s handler failed", type(self).__name__)
+            mapped = self.error_mapping.map(500, str(error), _alias(transformed))
+            if mapped is None:
+                raise
+            raise mapped from error
 
     def transform_response(
         self, result: Any, transformed: TransformedRequest
     ) -> Response:
         response = as_response(result)
+        if response.status_code >= 400:
+            mapped = self.error_mapping.map(
+                response.status_code, engine_message(response), _alias(transformed)
+            )
+            return response if mapped is None else error_response(mapped)
         if response.status_code != 200:
             return response
         if self.response_shape is not None:
             return shaped_response(response, self.response_shape)
-        alias = transformed.request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS)
-        return PlainTextResponse(
-            self.message.format(alias=alias or transformed.adapter_name)
+        if self.message is None:
+            return response
+        return PlainTextResponse(self.message.format(alias=_alias(transformed)))
+
+
+def adapter_name_from_path(request: Request) -> str:
+    """Return the ``adapter_name`` path parameter, or raise a 400 if it is blank."""
+    name = request.path_params.get("adapter_name", "")
+    if not isinstance(name, str) or not name.strip():
+        raise RequestError(
+            "Invalid request: check adapter_name.",
+            [Problem("adapter_name", "the adapter name in the path is empty", "path")],
         )
+    return name
+
+
+def _alias(transformed: TransformedRequest) -> str | None:
+    alias = transformed.request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS)
+    return alias or transformed.adapter_name

@@ -11,6 +11,9 @@ class LoRAHandlerType(str, Enum):
     REGISTER_ADAPTER = "register_adapter"
     UNREGISTER_ADAPTER = "unregister_adapter"
     INJECT_ADAPTER_ID = "inject_adapter_id"
+    LIST_ADAPTERS = "list_adapters"
+    DESCRIBE_ADAPTER = "describe_adapter"
+    UPDATE_ADAPTER = "update_adapter"
 
     def __str__(self) -> str:
         return self.value
@@ -28,6 +31,7 @@ class ResponseMessage:
 
     ADAPTER_REGISTERED = "Adapter {alias} registered"
     ADAPTER_UNREGISTERED = "Adapter {alias} unregistered"
+    ADAPTER_UPDATED = "Adapter {alias} updated"
 
 
 ADAPTER_ID_EXPRESSION = f'headers."{SageMakerLoRAApiHeader.ADAPTER_IDENTIFIER}"'

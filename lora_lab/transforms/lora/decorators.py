@@ -8,8 +8,12 @@ from typing import Any
 from lora_lab.registry import HandlerRegistry
 from lora_lab.transforms.factory import Decorator
 from lora_lab.transforms.lora.constants import ADAPTER_ID_EXPRESSION, LoRAHandlerType
+from lora_lab.transforms.lora.error_mapping import ErrorMapping
 from lora_lab.transforms.lora.factory import create_lora_transform_decorator
-from lora_lab.transforms.lora.inject import AppendOperation, parse_body_path
+from lora_lab.transforms.lora.inject import (
+    AppendOperation,
+    parse_body_path,
+)
 
 
 def register_load_adapter_handler(
@@ -17,6 +21,7 @@ def register_load_adapter_handler(
     response_shape: Mapping[str, Any] | None = None,
     *,
     registry: HandlerRegistry | None = None,
+    error_mapping: ErrorMapping | None = None,
 ) -> Decorator:
     """Register the handler that loads an adapter, mounted at ``POST /adapters``.
 
@@ -32,11 +37,16 @@ def register_load_adapter_handler(
 
     A 200 becomes SageMaker's ``Adapter <name> registered``. A request
     without a valid ``name`` and ``src`` is answered with 400 before the
-    handler is called.
+    handler is called. A failure is mapped by ``error_mapping`` (the
+    defaults know the reference engine's, vLLM's and SGLang's messages).
     """
-    return create_lora_transform_decorator(
-        LoRAHandlerType.REGISTER_ADAPTER, registry=registry
-    )(request_shape, response_shape)
+    return _decorate(
+        LoRAHandlerType.REGISTER_ADAPTER,
+        request_shape,
+        response_shape,
+        registry,
+        error_mapping,
+    )
 
 
 def register_unload_adapter_handler(
@@ -44,6 +54,7 @@ def register_unload_adapter_handler(
     response_shape: Mapping[str, Any] | None = None,
     *,
     registry: HandlerRegistry | None = None,
+    error_mapping: ErrorMapping | None = None,
 ) -> Decorator:
     """Register the handler that unloads an adapter.
 
@@ -56,11 +67,90 @@ def register_unload_adapter_handler(
         )
         async def unload(data, raw_request): ...
 
-    A 200 becomes SageMaker's ``Adapter <name> unregistered``.
+    A 200 becomes SageMaker's ``Adapter <name> unregistered``; the name may
+    contain ``/``.
     """
-    return create_lora_transform_decorator(
-        LoRAHandlerType.UNREGISTER_ADAPTER, registry=registry
-    )(request_shape, response_shape)
+    return _decorate(
+        LoRAHandlerType.UNREGISTER_ADAPTER,
+        request_shape,
+        response_shape,
+        registry,
+        error_mapping,
+    )
+
+
+def register_list_adapters_handler(
+    request_shape: Mapping[str, Any] | None = None,
+    response_shape: Mapping[str, Any] | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+    error_mapping: ErrorMapping | None = None,
+) -> Decorator:
+    """Register the handler that lists adapters, mounted at ``GET /adapters``.
+
+    ``query_params.limit`` (default 100) and ``query_params.next_page_token``
+    arrive checked, as integers::
+
+        @register_list_adapters_handler(
+            request_shape={"limit": "query_params.limit",
+                           "start": "query_params.next_page_token"}
+        )
+        async def list_adapters(data, raw_request):
+            names = sorted(engine.adapters)[data.start or 0:][: data.limit]
+            return {"adapters": [{"name": n} for n in names], "next_page_token": None}
+    """
+    return _decorate(
+        LoRAHandlerType.LIST_ADAPTERS,
+        request_shape,
+        response_shape,
+        registry,
+        error_mapping,
+    )
+
+
+def register_describe_adapter_handler(
+    request_shape: Mapping[str, Any] | None = None,
+    response_shape: Mapping[str, Any] | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+    error_mapping: ErrorMapping | None = None,
+) -> Decorator:
+    """Register the handler that describes an adapter.
+
+    It is mounted at ``GET /adapters/{adapter_name}``.
+
+    Return the adapter's description (``{"name", "src", "preload", "pin"}``);
+    an engine's "not found" becomes 404 ``The adapter <name> was not found``.
+    """
+    return _decorate(
+        LoRAHandlerType.DESCRIBE_ADAPTER,
+        request_shape,
+        response_shape,
+        registry,
+        error_mapping,
+    )
+
+
+def register_update_adapter_handler(
+    request_shape: Mapping[str, Any] | None = None,
+    response_shape: Mapping[str, Any] | None = None,
+    *,
+    registry: HandlerRegistry | None = None,
+    error_mapping: ErrorMapping | None = None,
+) -> Decorator:
+    """Register the handler that updates an adapter.
+
+    It is mounted at ``POST /adapters/{adapter_name}/update``; ``preload``
+    and ``pin`` are null unless the request sets them, and ``src`` cannot
+    change. A 200 becomes ``Adapter <name> updated``.
+    """
+    return _decorate(
+        LoRAHandlerType.UPDATE_ADAPTER,
+        request_shape,
+        response_shape,
+        registry,
+        error_mapping,
+    )
 
 
 def inject_adapter_id(
@@ -68,6 +158,7 @@ def inject_adapter_id(
     append: bool = False,
     separator: str | None = None,
     *,
+    prepend: bool = False,
     registry: HandlerRegistry | None = None,
 ) -> Decorator:
     """Copy the ``X-Amzn-SageMaker-Adapter-Identifier`` header into the JSON body.
@@ -75,7 +166,8 @@ def inject_adapter_id(
     ``adapter_path`` names the body field, with dots for nested fields
     (``"model"``, ``"parameters.adapter"``); missing parents are created.
     The value replaces what is there or, with ``append=True``, is appended
-    to it after ``separator``::
+    to it after ``separator`` (``prepend=True`` puts it in front, before
+    ``separator``: ``base`` becomes ``adapter:base``)::
 
         @app.post("/v1/completions")
         @inject_adapter_id("model", append=True, separator=":")
@@ -107,3 +199,16 @@ def inject_adapter_id(
     return create_lora_transform_decorator(
         LoRAHandlerType.INJECT_ADAPTER_ID, registry=registry
     )(request_shape={adapter_path: value})
+
+
+def _decorate(
+    handler_type: LoRAHandlerType,
+    request_shape: Mapping[str, Any] | None,
+    response_shape: Mapping[str, Any] | None,
+    registry: HandlerRegistry | None,
+    error_mapping: ErrorMapping | None,
+) -> Decorator:
+    options = {} if error_mapping is None else {"error_mapping": error_mapping}
+    return create_lora_transform_decorator(handler_type, registry=registry)(
+        request_shape, response_shape, **options
+    )

@@ -9,14 +9,20 @@ from lora_lab.registry import HandlerRegistry
 from lora_lab.transforms.base import BaseApiTransform
 from lora_lab.transforms.factory import Decorator, create_transform_decorator
 from lora_lab.transforms.lora.constants import LoRAHandlerType
+from lora_lab.transforms.lora.describe import DescribeLoRAApiTransform
 from lora_lab.transforms.lora.inject import InjectToBodyApiTransform
+from lora_lab.transforms.lora.listing import ListLoRAApiTransform
 from lora_lab.transforms.lora.register import RegisterLoRAApiTransform
 from lora_lab.transforms.lora.unregister import UnregisterLoRAApiTransform
+from lora_lab.transforms.lora.update import UpdateLoRAApiTransform
 
 LORA_TRANSFORMS: dict[str, type[BaseApiTransform]] = {
     LoRAHandlerType.REGISTER_ADAPTER.value: RegisterLoRAApiTransform,
     LoRAHandlerType.UNREGISTER_ADAPTER.value: UnregisterLoRAApiTransform,
     LoRAHandlerType.INJECT_ADAPTER_ID.value: InjectToBodyApiTransform,
+    LoRAHandlerType.LIST_ADAPTERS.value: ListLoRAApiTransform,
+    LoRAHandlerType.DESCRIBE_ADAPTER.value: DescribeLoRAApiTransform,
+    LoRAHandlerType.UPDATE_ADAPTER.value: UpdateLoRAApiTransform,
 }
 
 

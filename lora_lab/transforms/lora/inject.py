@@ -39,6 +39,18 @@ class AppendOperation:
 
 
 @dataclass(frozen=True)
+class PrependOperation:
+    """A request-shape value that puts the value in front of the body field.
+
+    ``{"model": PrependOperation(":", expression)}`` turns
+    ``{"model": "base"}`` into ``{"model": "<value>:base"}``.
+    """
+
+    separator: str
+    expression: str
+
+
+@dataclass(frozen=True)
 class Injection:
     """One compiled write into the body: where, what, and how."""
 
@@ -47,9 +59,11 @@ class Injection:
     expression: str
     parsed: ParsedResult
     separator: str | None = None
+    prepends: bool = False
 
     @property
-    def appends(self) -> bool:
+    def joins(self) -> bool:
+        """Whether the value is joined to what is there rather than replacing it."""
         return self.separator is not None
 
 
@@ -59,11 +73,12 @@ class InjectToBodyApiTransform(BaseApiTransform):
     The request shape maps body paths (dot-separated keys, such as
     ``model`` or ``parameters.adapter``; quote a key that holds a dot) to
     expressions, usually the adapter identifier header, or to an
-    :class:`AppendOperation`. When every expression is null (the header is
-    absent) the request is handed on untouched. Otherwise the body must be
-    a JSON object; missing parents are created and every other field, with
-    its key order, is kept. The handler receives the request only, and
-    reads the new body with ``await request.json()`` or ``body()``.
+    :class:`AppendOperation` or :class:`PrependOperation`. When every
+    expression is null (the header is absent) the request is handed on
+    untouched. Otherwise the body must be a JSON object; missing parents
+    are created and every other field, with its key order, is kept. The
+    handler receives the request only, and reads the new body with
+    ``await request.json()`` or ``body()``.
 
     A response shape, when given, is applied to successful responses.
     """
@@ -178,14 +193,21 @@ def parse_body_path(target: str) -> tuple[str, ...]:
 def _compile_injection(target: Any, value: Any) -> Injection:
     path = parse_body_path(target)
     where = f"request_shape[{target!r}]"
-    if isinstance(value, AppendOperation):
+    if isinstance(value, (AppendOperation, PrependOperation)):
         if not isinstance(value.separator, str):
             raise ShapeError(
                 f"{where}: the separator must be a string, got {value.separator!r}",
                 key=where,
             )
         parsed = compile_expression(value.expression, key=where)
-        return Injection(target, path, value.expression, parsed, value.separator)
+        return Injection(
+            target,
+            path,
+            value.expression,
+            parsed,
+            value.separator,
+            prepends=isinstance(value, PrependOperation),
+        )
     parsed = compile_expression(value, key=where)
     return Injection(target, path, value, parsed)
 
@@ -222,15 +244,20 @@ def _write(body: dict[str, Any], injection: Injection, value: Any) -> None:
             )
         node = child
     last = injection.path[-1]
-    if injection.appends:
+    if injection.joins:
         current = node.get(last)
         if current is None:
             node[last] = value
         elif isinstance(current, str) and isinstance(value, str):
-            node[last] = f"{current}{injection.separator}{value}"
+            node[last] = (
+                f"{value}{injection.separator}{current}"
+                if injection.prepends
+                else f"{current}{injection.separator}{value}"
+            )
         else:
+            verb = "prepend" if injection.prepends else "append"
             raise RequestError(
-                f"Cannot append the adapter id to {injection.target!r}: it holds "
+                f"Cannot {verb} the adapter id to {injection.target!r}: it holds "
                 f"{json_type_name(current)}, not a string.",
                 [
                     Problem(
