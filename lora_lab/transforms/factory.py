@@ -50,10 +50,13 @@ def create_transform_decorator(
         response_shape: Mapping[str, Any] | None = None,
         *,
         registry: HandlerRegistry | None = registry,
+        **options: Any,
     ) -> Decorator:
-        passthrough = request_shape is None and response_shape is None
+        passthrough = request_shape is None and response_shape is None and not options
         transform = (
-            None if passthrough else transform_class(request_shape, response_shape)
+            None
+            if passthrough
+            else transform_class(request_shape, response_shape, **options)
         )
 
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,6 +12,7 @@ from lora_lab.transforms.lora.error_mapping import ErrorMapping
 from lora_lab.transforms.lora.factory import create_lora_transform_decorator
 from lora_lab.transforms.lora.inject import (
     AppendOperation,
+    PrependOperation,
     parse_body_path,
 )
 
@@ -174,28 +175,34 @@ def inject_adapter_id(
         async def completions(raw_request: Request): ...
 
     A request without the header is handed on untouched. Raises
-    ``ValueError`` for an empty or non-string path, ``append=True`` without
-    a separator, or a separator without ``append=True``.
+    ``ValueError`` for an empty or non-string path, ``append=True`` (or
+    ``prepend=True``) without a separator, a separator without either, or
+    both at once.
     """
     parse_body_path(adapter_path)
-    if append and separator is None:
+    joins = "append=True" if append else "prepend=True"
+    if append and prepend:
         raise ValueError(
-            "inject_adapter_id: append=True needs a separator, such as ':' "
+            "inject_adapter_id: choose append=True or prepend=True, not both"
+        )
+    if (append or prepend) and separator is None:
+        raise ValueError(
+            f"inject_adapter_id: {joins} needs a separator, such as ':' "
             "(use '' to join without one)"
         )
-    if not append and separator is not None:
+    if not (append or prepend) and separator is not None:
         raise ValueError(
-            f"inject_adapter_id: separator={separator!r} is only used with append=True"
+            f"inject_adapter_id: separator={separator!r} is only used with "
+            "append=True or prepend=True"
         )
     if separator is not None and not isinstance(separator, str):
         raise ValueError(
             f"inject_adapter_id: separator must be a string, got {separator!r}"
         )
-    value: str | AppendOperation = (
-        AppendOperation(separator, ADAPTER_ID_EXPRESSION)
-        if separator is not None
-        else ADAPTER_ID_EXPRESSION
-    )
+    value: str | AppendOperation | PrependOperation = ADAPTER_ID_EXPRESSION
+    if separator is not None:
+        operation = PrependOperation if prepend else AppendOperation
+        value = operation(separator, ADAPTER_ID_EXPRESSION)
     return create_lora_transform_decorator(
         LoRAHandlerType.INJECT_ADAPTER_ID, registry=registry
     )(request_shape={adapter_path: value})
