@@ -79,12 +79,28 @@ class BaseApiTransform:
         body is empty).
         """
         raw = await request.body()
-        body = parse_json(raw) if raw.strip() else None
+        return self.shape_request(request, parse_json(raw) if raw.strip() else None)
+
+    def shape_request(
+        self,
+        request: Request,
+        body: Any,
+        *,
+        handed_on: Request | None = None,
+        adapter_name: str | None = None,
+    ) -> TransformedRequest:
+        """Evaluate the request shape over ``request`` with ``body``.
+
+        The last step of most :meth:`transform_request` methods: builds the
+        parts of the document the shape reads and evaluates it. The handler
+        receives ``handed_on`` (by default ``request`` itself).
+        """
         document = build_document(request, body, self.request_shape.roots)
         return TransformedRequest(
-            request=request,
+            request=request if handed_on is None else handed_on,
             document=document,
             values=self.evaluate(document),
+            adapter_name=adapter_name,
         )
 
     def evaluate(self, document: Mapping[str, Any]) -> dict[str, Any]:

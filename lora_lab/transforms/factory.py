@@ -29,8 +29,9 @@ def create_transform_decorator(
     factory takes ``request_shape``, ``response_shape`` and any keyword
     options the transform class accepts (``error_mapping`` for the LoRA
     adapter calls); the decorator it returns registers the handler,
-    wrapped in the transform, and returns the wrapped endpoint. With both shapes None the handler is
-    registered unchanged and receives the raw request only.
+    wrapped in the transform, and returns the wrapped endpoint. With both
+    shapes None the handler is registered unchanged and receives the raw
+    request only.
 
     The shapes are compiled when the factory is called, so a bad
     expression raises :class:`~lora_lab.errors.ShapeError` (a

@@ -6,7 +6,6 @@ from starlette.requests import Request
 
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import build_document
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform, adapter_name_from_path
 
@@ -31,10 +30,4 @@ class DescribeLoRAApiTransform(LoRAAdapterTransform):
 
     async def transform_request(self, request: Request) -> TransformedRequest:
         name = adapter_name_from_path(request)
-        document = build_document(request, None, self.request_shape.roots)
-        return TransformedRequest(
-            request=request,
-            document=document,
-            values=self.evaluate(document),
-            adapter_name=name,
-        )
+        return self.shape_request(request, None, adapter_name=name)

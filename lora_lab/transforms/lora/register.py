@@ -8,7 +8,6 @@ from starlette.requests import Request
 
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import build_document
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform
 from lora_lab.transforms.lora.constants import ResponseMessage
@@ -50,12 +49,10 @@ class RegisterLoRAApiTransform(LoRAAdapterTransform):
             request, "with the adapter's name and src"
         )
         fields = check_register_fields(sent, location, request)
-        body = {**sent, **fields}
-        document = build_document(request, body, self.request_shape.roots)
-        return TransformedRequest(
-            request=handed_on,
-            document=document,
-            values=self.evaluate(document),
+        return self.shape_request(
+            request,
+            {**sent, **fields},
+            handed_on=handed_on,
             adapter_name=fields["name"],
         )
 

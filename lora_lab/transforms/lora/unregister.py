@@ -6,7 +6,7 @@ from starlette.requests import Request
 
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import BufferedRequest, build_document, parse_json
+from lora_lab.transforms.document import BufferedRequest, parse_json
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform, adapter_name_from_path
 from lora_lab.transforms.lora.constants import ResponseMessage
@@ -39,10 +39,4 @@ class UnregisterLoRAApiTransform(LoRAAdapterTransform):
             if raw.strip():
                 body = parse_json(raw)
                 handed_on = BufferedRequest(request, body=raw, payload=body)
-        document = build_document(request, body, self.request_shape.roots)
-        return TransformedRequest(
-            request=handed_on,
-            document=document,
-            values=self.evaluate(document),
-            adapter_name=name,
-        )
+        return self.shape_request(request, body, handed_on=handed_on, adapter_name=name)

@@ -7,7 +7,6 @@ from starlette.requests import Request
 from lora_lab.errors import Problem
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import build_document
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform, adapter_name_from_path
 from lora_lab.transforms.lora.constants import ResponseMessage
@@ -59,11 +58,6 @@ class UpdateLoRAApiTransform(LoRAAdapterTransform):
             sent, location, {"preload": None, "pin": None}
         )
         raise_problems("update", [*problems, *flag_problems])
-        body = {**sent, **flags}
-        document = build_document(request, body, self.request_shape.roots)
-        return TransformedRequest(
-            request=handed_on,
-            document=document,
-            values=self.evaluate(document),
-            adapter_name=name,
+        return self.shape_request(
+            request, {**sent, **flags}, handed_on=handed_on, adapter_name=name
         )
