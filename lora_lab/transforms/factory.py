@@ -13,6 +13,7 @@ from lora_lab.registry import (
     RouteConfig,
     handler_registry,
 )
+from lora_lab.shapes.lint import lint
 from lora_lab.transforms.base import BaseApiTransform
 
 logger = logging.getLogger(__name__)
@@ -105,9 +106,24 @@ def create_transform_decorator(
         transform = (
             None if passthrough else transform_class(request_shape, response_shape)
         )
+        if transform is not None:
+            _warn_about_findings(type_name, transform)
         return HandlerDecorator(type_name, transform, transform_class.route, registry)
 
     return with_shapes
+
+
+def _warn_about_findings(type_name: str, transform: BaseApiTransform) -> None:
+    """Log what :func:`~lora_lab.shapes.lint` finds; compiling caught the errors."""
+    for finding in lint(transform.request_shape.source, type_name):
+        logger.warning(
+            "The %s request_shape[%r] = %r: %s Fix: %s",
+            type_name,
+            finding.key,
+            finding.expression,
+            finding.message,
+            finding.fix,
+        )
 
 
 def handler_type_name(handler_type: str | Enum) -> str:
