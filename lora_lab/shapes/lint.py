@@ -26,32 +26,12 @@ from lora_lab.shapes.expressions import (
     compile_expression,
     leading_roots,
 )
+from lora_lab.shapes.reads import field_chains, function_calls
 
 Severity = Literal["error", "warning"]
 
 _FUNCTIONS: Mapping[str, Any] = jmespath_functions.Functions().FUNCTION_TABLE
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-# Nodes that read a chain of names from the current value: body.a[0].b
-_CHAINS = {
-    "field",
-    "subexpression",
-    "index_expression",
-    "projection",
-    "value_projection",
-    "filter_projection",
-    "flatten",
-}
-# Nodes whose every child is evaluated against the current value.
-_EACH_CHILD_READS_DOCUMENT = {
-    "function_expression",
-    "multi_select_list",
-    "multi_select_dict",
-    "key_val_pair",
-    "or_expression",
-    "and_expression",
-    "not_expression",
-    "comparator",
-}
 
 
 @dataclass(frozen=True)
@@ -201,7 +181,7 @@ def _lint_body_path(key: str, expression: str) -> Iterator[Finding]:
 
 
 def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
-    for function in _nodes(node, "function_expression"):
+    for function in function_calls(node):
         name = function["value"]
         position = _find(expression, f"{name}(")
         entry = _FUNCTIONS.get(name)
@@ -242,7 +222,7 @@ def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
 def _lint_fields(
     key: str, expression: str, node: Any, contract: RequestContract
 ) -> Iterator[Finding]:
-    for chain in _field_chains(node):
+    for chain in field_chains(node):
         root = chain[0]
         position = _find(expression, root)
         if root not in DOCUMENT_ROOTS:
@@ -338,7 +318,7 @@ def _unknown_field(
         expression,
         "unknown-field",
         f"{contract.request} cannot carry {root}.{name}; {carries}, so "
-        f"{expression!r} is always null",
+        f"{root}.{name} is always null",
         fix,
         "warning",
         position,
@@ -421,47 +401,6 @@ def _lint_samples(
             "read a field the request carries",
             "warning",
         )
-
-
-def _field_chains(node: Any) -> Iterator[tuple[str, ...]]:
-    """Yield the chains of names read from the document: ``body.a.b`` -> body, a, b."""
-    kind = node["type"]
-    if kind in _CHAINS:
-        chain = _leading_chain(node)
-        if chain:
-            yield chain
-    elif kind in _EACH_CHILD_READS_DOCUMENT:
-        for child in node.get("children", []):
-            yield from _field_chains(child)
-    elif kind not in ("literal", "current", "expref") and node.get("children"):
-        # Pipes and the like evaluate the rest against what the first part found.
-        yield from _field_chains(node["children"][0])
-
-
-def _leading_chain(node: Any) -> tuple[str, ...]:
-    kind = node["type"]
-    if kind == "field":
-        return (node["value"],)
-    if kind == "subexpression":
-        chain: tuple[str, ...] = ()
-        for child in node["children"]:
-            if child["type"] == "field":
-                chain = (*chain, child["value"])
-                continue
-            return (*chain, *_leading_chain(child))
-        return chain
-    if kind in _CHAINS:
-        children = node.get("children", [])
-        return _leading_chain(children[0]) if children else ()
-    return ()
-
-
-def _nodes(node: Any, kind: str) -> Iterator[Any]:
-    if node.get("type") == kind:
-        yield node
-    for child in node.get("children", []):
-        if isinstance(child, dict):
-            yield from _nodes(child, kind)
 
 
 def _find(expression: str, name: str, start: int = 0) -> int | None:
