@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,28 +20,17 @@ from lora_lab.explorer.result import (
     RequestView,
     ResponseView,
 )
+from lora_lab.terminal import inert
 
 MAX_CHARS = 2000
 """Longer strings are cut for display; ``to_dict()`` keeps them whole."""
 
-_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 _HEADLINES = {
     "accepted": "accepted",
     "rejected": "rejected",
     "invalid_request": "the request cannot be read",
     "invalid_decorator": "the decorator cannot be made",
 }
-
-
-def inert(text: str) -> str:
-    """Return ``text`` with every character that could act on a terminal escaped.
-
-    >>> inert("\\x1b[31mred")
-    '\\\\x1b[31mred'
-    """
-    if text.isprintable() and text.isascii():
-        return text
-    return "".join(_inert_char(char) for char in text)
 
 
 def shorten(text: str, limit: int = MAX_CHARS) -> str:
@@ -287,14 +275,3 @@ def _h(text: str, *, keep_lines: bool = False) -> str:
     if keep_lines:
         return "\n".join(html.escape(inert(line)) for line in text.split("\n"))
     return html.escape(inert(text))
-
-
-def _inert_char(char: str) -> str:
-    if char == " " or unicodedata.category(char) not in _UNSAFE_CATEGORIES:
-        return char
-    code = ord(char)
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
