@@ -84,7 +84,7 @@ def parse_http(data: bytes, *, line_offset: int = 0) -> ParsedRequest:
     """
     found = _BLANK_LINE.search(data)
     head, body = (data[: found.start()], data[found.end() :]) if found else (data, b"")
-    lines = [line.rstrip(b"\r") for line in head.split(b"\n")]
+    lines = [line.rstrip(b"\r") for line in head.rstrip(b"\r\n").split(b"\n")]
     body_line = line_offset + len(lines) + 2
     notes: list[str] = []
 

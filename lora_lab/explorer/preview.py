@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -64,9 +64,7 @@ def preview(
     Works in a running event loop too; in async code, prefer
     :func:`preview_async`.
     """
-    return _run(
-        lambda: preview_async(request, decorator, handler_response=handler_response)
-    )
+    return _run(preview_async(request, decorator, handler_response=handler_response))
 
 
 async def preview_async(
@@ -184,31 +182,22 @@ def _route_text(route: RouteConfig | None) -> str | None:
     return None if route is None else f"{route.method.upper()} {route.path}"
 
 
-def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to its end, in or out of a running event loop.
 
-    A preview awaits nothing that needs a loop (the body is already in
-    memory), so it is stepped through directly; a custom transform that does
-    await real I/O gets a loop of its own, on another thread if this one is
-    running one.
+    In a running loop (a notebook's), the coroutine gets a loop of its own on
+    another thread: the caller waits for it either way.
     """
-    coroutine = make()
-    try:
-        while coroutine.send(None) is None:
-            pass
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    coroutine.close()
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(make())
+        return asyncio.run(coroutine)
     outcome: list[T] = []
     failure: list[BaseException] = []
 
     def target() -> None:
         try:
-            outcome.append(asyncio.run(make()))
+            outcome.append(asyncio.run(coroutine))
         except BaseException as error:  # handed back to the caller below
             failure.append(error)
 

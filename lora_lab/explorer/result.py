@@ -44,8 +44,8 @@ class _Body:
         if not self.body.strip():
             return False, None
         try:
-            return True, json.loads(self.body)
-        except ValueError:
+            return True, json.loads(self.body, parse_constant=_not_json)
+        except (ValueError, RecursionError):
             return False, None
 
     @property
@@ -328,6 +328,11 @@ class Preview:
         from lora_lab.explorer.render import render_html
 
         return render_html(self)
+
+
+def _not_json(name: str) -> Any:
+    # NaN and Infinity: Python reads them, JSON (and the transforms) do not.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _dict_or_none(value: Any) -> Any:
