@@ -11,14 +11,17 @@ recording handler without registering it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import logging
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
 from starlette.responses import Response
 
-from lora_lab.errors import LoraLabError
+from lora_lab.errors import LoraLabError, ShapeError
 from lora_lab.explorer.parse import parse_request
 from lora_lab.explorer.request import ParsedRequest, RequestParseError
 from lora_lab.explorer.result import (
@@ -28,7 +31,7 @@ from lora_lab.explorer.result import (
     Preview,
 )
 from lora_lab.explorer.runner import Recorder, Run, unevaluated
-from lora_lab.explorer.settings import DecoratorSettings, SettingsError
+from lora_lab.explorer.settings import DecoratorSettings
 from lora_lab.registry import Registration, RouteConfig
 from lora_lab.shapes import lint
 from lora_lab.shapes.lint import Finding
@@ -110,7 +113,8 @@ def _make(
         if isinstance(decorator, DecoratorSettings):
             settings = decorator
         if settings is not None:
-            decorator = settings.decorator()
+            with _findings_not_logged():
+                decorator = settings.decorator()
     except (LoraLabError, ValueError) as error:
         return _invalid_decorator(settings, error)
     if not isinstance(decorator, HandlerDecorator):
@@ -156,11 +160,39 @@ def _invalid_decorator(settings: DecoratorSettings | None, error: Exception) -> 
         input_error=InputError(
             "decorator",
             message,
-            expected=None if isinstance(error, SettingsError) else "a valid shape",
+            expected="expressions that compile"
+            if isinstance(error, ShapeError)
+            else None,
         ),
         expressions=expressions,
         findings=findings,
     )
+
+
+class _Quiet(logging.Filter):
+    """Drop the decorators' lint warnings while a preview makes its decorator.
+
+    The preview reports the same findings on its result.
+    """
+
+    active: contextvars.ContextVar[bool] = contextvars.ContextVar(
+        "lora_lab_preview_quiet", default=False
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.active.get()
+
+
+logging.getLogger("lora_lab.transforms.factory").addFilter(_Quiet())
+
+
+@contextlib.contextmanager
+def _findings_not_logged() -> Iterator[None]:
+    token = _Quiet.active.set(True)
+    try:
+        yield
+    finally:
+        _Quiet.active.reset(token)
 
 
 def _finding_error(finding: Finding) -> ExpressionError:

@@ -65,7 +65,7 @@ class _Body:
         return data
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class RequestView(_Body):
     """A request as plain data: what was sent, or what the handler receives.
 
@@ -81,6 +81,9 @@ class RequestView(_Body):
     path_params: Mapping[str, Any] = field(default_factory=dict)
     known_json: Any = field(default=_NOT_GIVEN, repr=False)
 
+    def __repr__(self) -> str:
+        return f"RequestView({self.method} {self.path}, {len(self.body)} bytes)"
+
     def to_dict(self) -> dict[str, Any]:
         """Return the request as JSON-ready data."""
         return {
@@ -93,7 +96,7 @@ class RequestView(_Body):
         }
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ResponseView(_Body):
     """The response the client gets: status, headers and body."""
 
@@ -101,6 +104,9 @@ class ResponseView(_Body):
     headers: Pairs = ()
     body: bytes = b""
     known_json: Any = field(default=_NOT_GIVEN, repr=False)
+
+    def __repr__(self) -> str:
+        return f"ResponseView({self.status}, {len(self.body)} bytes)"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the response as JSON-ready data."""
@@ -244,7 +250,7 @@ class InputError:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Preview:
     """Everything a handler would see of a request, and what the client gets.
 
@@ -318,6 +324,13 @@ class Preview:
             "response": _dict_or_none(self.response),
             "rejection": _dict_or_none(self.rejection),
         }
+
+    def __repr__(self) -> str:
+        # Short on purpose: a preview can hold megabytes of body.
+        return (
+            f"<Preview {self.outcome} {self.status} {self.handler_type} "
+            f"{self.decorator}>"
+        )
 
     def __str__(self) -> str:
         from lora_lab.explorer.render import render_text

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -287,3 +289,27 @@ def test_every_result_is_json_ready() -> None:
         data = case.preview().to_dict()
         assert json.loads(json.dumps(data, allow_nan=False)) == data
         assert data["outcome"] == case.expected["outcome"]
+
+
+def test_a_preview_from_settings_reports_findings_without_logging_them(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="lora_lab"):
+        result = preview(
+            REGISTER, {"handler": "register", "request_shape": {"i": "body.nmae"}}
+        )
+    assert [finding.code for finding in result.findings] == ["unknown-field"]
+    assert caplog.records == []
+
+
+def test_a_large_preview_has_a_short_repr() -> None:
+    result = preview(
+        {
+            "method": "POST",
+            "path": "/adapters",
+            "body": {"name": "a", "src": "x" * 100_000},
+        },
+        register_load_adapter_handler({"src": "body.src"}),
+    )
+    assert repr(result).startswith("<Preview accepted 200 register_adapter @register")
+    assert len(repr(result)) < 200
