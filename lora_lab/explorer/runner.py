@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonpatch
 from fastapi.exception_handlers import http_exception_handler
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -54,7 +55,7 @@ class Recorder:
         # A transform that parsed the body hands the value on; use it.
         known: dict[str, Any] = {}
         if body.strip():
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):
                 known["known_json"] = await request.json()
         self.received = HandlerInput(
             data=data,
@@ -94,7 +95,7 @@ class Run:
         sent = RequestView(
             method=parsed.method,
             path=parsed.raw_path,
-            query=tuple(Request(parsed.scope()).query_params.multi_items()),
+            query=tuple(QueryParams(parsed.query_string).multi_items()),
             headers=parsed.headers,
             body=parsed.body,
         )

@@ -313,3 +313,15 @@ def test_a_large_preview_has_a_short_repr() -> None:
     )
     assert repr(result).startswith("<Preview accepted 200 register_adapter @register")
     assert len(repr(result)) < 200
+
+
+def test_a_handler_without_shapes_may_get_any_body() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    result = preview(
+        {"method": "POST", "path": "/adapters", "body": deep},
+        register_load_adapter_handler(),
+    )
+    assert result.accepted
+    assert result.handler_input is not None
+    assert result.handler_input.request.body == deep.encode()
+    assert not result.handler_input.request.is_json
