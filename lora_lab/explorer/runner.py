@@ -91,6 +91,7 @@ class Run:
         self.parsed = parsed
 
     async def preview(self, base: Preview) -> Preview:
+        """Run the request and return ``base`` completed with what happened."""
         parsed = self.parsed
         sent = RequestView(
             method=parsed.method,
@@ -228,6 +229,7 @@ def _evaluate(
 
 
 def unevaluated(transform: BaseApiTransform | None) -> tuple[ExpressionResult, ...]:
+    """Return each shape key as not evaluated, for a request that got no further."""
     if transform is None:
         return ()
     return tuple(
