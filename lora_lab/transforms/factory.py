@@ -7,13 +7,66 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from lora_lab.registry import HandlerRegistry, Registration, handler_registry
+from lora_lab.registry import (
+    HandlerRegistry,
+    Registration,
+    RouteConfig,
+    handler_registry,
+)
+from lora_lab.shapes.lint import lint
 from lora_lab.transforms.base import BaseApiTransform
 
 logger = logging.getLogger(__name__)
 
 TransformResolver = Callable[[str], type[BaseApiTransform]]
-Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+class HandlerDecorator:
+    """Wrap a handler in its transform and register it: what a factory returns.
+
+    Calling it on a handler registers the handler and returns the endpoint
+    to mount. :meth:`registration` builds the same
+    :class:`~lora_lab.registry.Registration` without registering it, so a
+    tool can run a request through the very transform a decorator would
+    install, leaving every registry as it is.
+    """
+
+    def __init__(
+        self,
+        handler_type: str,
+        transform: BaseApiTransform | None,
+        route: RouteConfig | None,
+        registry: HandlerRegistry | None = None,
+    ) -> None:
+        self.handler_type = handler_type
+        self.transform = transform
+        """The transform requests go through; None for a passthrough handler."""
+        self.route = route
+        self.registry = registry
+        """The registry to register in; None means the default one."""
+
+    def registration(self, handler: Callable[..., Any]) -> Registration:
+        """Return the registration this decorator makes for ``handler``."""
+        transform = self.transform
+        return Registration(
+            handler_type=self.handler_type,
+            handler=handler,
+            endpoint=handler if transform is None else transform.bind(handler),
+            transform=transform,
+            route=self.route,
+        )
+
+    def __call__(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        registration = self.registration(handler)
+        registry = handler_registry if self.registry is None else self.registry
+        registry.register(registration)
+        return registration.endpoint
+
+    def __repr__(self) -> str:
+        return f"HandlerDecorator({self.handler_type!r}, {self.transform!r})"
+
+
+Decorator = HandlerDecorator
 
 
 def create_transform_decorator(
@@ -58,23 +111,24 @@ def create_transform_decorator(
             if passthrough
             else transform_class(request_shape, response_shape, **options)
         )
-
-        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
-            endpoint = handler if transform is None else transform.bind(handler)
-            (handler_registry if registry is None else registry).register(
-                Registration(
-                    handler_type=type_name,
-                    handler=handler,
-                    endpoint=endpoint,
-                    transform=transform,
-                    route=transform_class.route,
-                )
-            )
-            return endpoint
-
-        return decorator
+        if transform is not None:
+            _warn_about_findings(type_name, transform)
+        return HandlerDecorator(type_name, transform, transform_class.route, registry)
 
     return with_shapes
+
+
+def _warn_about_findings(type_name: str, transform: BaseApiTransform) -> None:
+    """Log what :func:`~lora_lab.shapes.lint` finds; compiling caught the errors."""
+    for finding in lint(transform.request_shape.source, type_name):
+        logger.warning(
+            "The %s request_shape[%r] = %r: %s Fix: %s",
+            type_name,
+            finding.key,
+            finding.expression,
+            finding.message,
+            finding.fix,
+        )
 
 
 def handler_type_name(handler_type: str | Enum) -> str:
