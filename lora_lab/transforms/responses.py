@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
-from lora_lab.errors import RequestError
+from lora_lab.errors import Problem, RequestError
 from lora_lab.shapes import CompiledShape
 from lora_lab.transforms.document import HeaderMap
 
@@ -52,6 +52,33 @@ def response_document(response: Response) -> dict[str, Any]:
 
 
 def shaped_response(response: Response, shape: CompiledShape) -> JSONResponse:
-    """Return a JSON response built by evaluating ``shape`` over ``response``."""
-    values = shape.evaluate(response_document(response))
+    """Return a JSON response built by evaluating ``shape`` over ``response``.
+
+    A response the shape cannot be evaluated over (a function meeting the
+    wrong type) is the container's fault, not the client's: the answer is
+    a 500 whose JSON body names the expression that failed.
+    """
+    document = response_document(response)
+    try:
+        values = shape.evaluate(document)
+    except Exception:
+        problems = []
+        for entry in shape:
+            try:
+                entry.search(document)
+            except Exception as error:
+                problems.append(
+                    Problem(
+                        entry.key,
+                        f"response_shape[{entry.key!r}] = {entry.expression!r} "
+                        f"failed on the handler's response: {error}",
+                        location="response_shape",
+                    )
+                )
+        failure = RequestError(
+            "The handler's response does not fit its response shape.",
+            problems,
+            status_code=500,
+        )
+        return error_response(failure)
     return JSONResponse(values, status_code=response.status_code)

@@ -253,27 +253,29 @@ def serve_status(
     return response.status_code
 
 
-def test_an_error_the_server_would_answer_with_500_is_previewed_as_such() -> None:
-    # A lone surrogate in the name cannot be encoded in the confirmation, and
-    # a response shape that fails has no client error to give.
-    for settings, content in [
-        (
-            DecoratorSettings("register", {"n": "body.name"}),
-            b'{"name": "\\ud800", "src": "s3://b/a"}',
-        ),
-        (
-            DecoratorSettings("register", {"n": "body.name"}, {"x": "abs(body)"}),
-            b'{"name": "a", "src": "s3://b/a"}',
-        ),
-    ]:
-        request = {"method": "POST", "path": "/adapters", "content": content}
-        result = preview(
-            {"method": "POST", "path": "/adapters", "body": content}, settings
-        )
-        assert result.status == serve_status(settings, request)
-        assert result.rejection is not None
-        assert result.rejection.stage == "error"
-        assert result.handler_input is not None
+def test_a_name_that_is_not_unicode_text_is_a_400_in_both() -> None:
+    settings = DecoratorSettings("register", {"n": "body.name"})
+    content = b'{"name": "\\ud800", "src": "s3://b/a"}'
+    request = {"method": "POST", "path": "/adapters", "content": content}
+
+    result = preview({"method": "POST", "path": "/adapters", "body": content}, settings)
+
+    assert result.status == serve_status(settings, request) == 400
+    assert result.rejection is not None
+    assert result.rejection.errors[0]["field"] == "name"
+
+
+def test_a_response_shape_that_fails_is_a_500_naming_it_in_both() -> None:
+    settings = DecoratorSettings("register", {"n": "body.name"}, {"x": "abs(body)"})
+    content = b'{"name": "a", "src": "s3://b/a"}'
+    request = {"method": "POST", "path": "/adapters", "content": content}
+
+    result = preview({"method": "POST", "path": "/adapters", "body": content}, settings)
+
+    assert result.status == serve_status(settings, request) == 500
+    assert result.response is not None
+    assert result.response.json["errors"][0]["field"] == "x"
+    assert "abs(body)" in result.response.json["errors"][0]["message"]
 
 
 def test_a_large_request_is_previewed_whole() -> None:

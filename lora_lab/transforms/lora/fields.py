@@ -75,6 +75,15 @@ def check_name_and_src(
                     location,
                 )
             )
+        elif not _is_text(value):
+            problems.append(
+                Problem(
+                    name,
+                    f"{name} must be valid Unicode text; it holds an unpaired "
+                    "surrogate escape (\\ud800 to \\udfff)",
+                    location,
+                )
+            )
         elif not value.strip():
             problems.append(
                 Problem(name, f"{name} must not be empty or only whitespace", location)
@@ -121,3 +130,11 @@ def raise_problems(call: str, problems: list[Problem]) -> None:
     if problems:
         names = ", ".join(dict.fromkeys(problem.field for problem in problems))
         raise RequestError(f"Invalid {call} request: check {names}.", problems)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
