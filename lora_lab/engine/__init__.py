@@ -16,6 +16,11 @@ that names the adapter that answered. Needs the ``engine`` extra
 
 from lora_lab.engine.adapters import AdapterInfo, read_adapter
 from lora_lab.engine.app import completion_response, create_engine_app
+from lora_lab.engine.containers import (
+    EXAMPLE_CONTAINERS,
+    create_sglang_container,
+    create_vllm_container,
+)
 from lora_lab.engine.engine import LoRAEngine
 from lora_lab.engine.errors import (
     AdapterAlreadyLoaded,
@@ -30,6 +35,7 @@ from lora_lab.engine.errors import (
 from lora_lab.engine.samples import make_sample_adapter
 
 __all__ = [
+    "EXAMPLE_CONTAINERS",
     "AdapterAlreadyLoaded",
     "AdapterInfo",
     "AdapterNotFound",
@@ -42,6 +48,8 @@ __all__ = [
     "RankTooLarge",
     "completion_response",
     "create_engine_app",
+    "create_sglang_container",
+    "create_vllm_container",
     "make_sample_adapter",
     "read_adapter",
 ]

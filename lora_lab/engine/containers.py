@@ -1,0 +1,191 @@
+"""Example SageMaker containers: the reference engine behind SageMaker's adapter API.
+
+Each builder returns a FastAPI app serving the engine's native routes and
+SageMaker's: ``GET /ping``, ``POST /invocations``, ``POST /adapters`` and
+``DELETE /adapters/{adapter_name}``. The handlers are registered in a
+:class:`~lora_lab.HandlerRegistry` of the container's own, so building a
+container never touches the default registry, and two containers can live
+in one process.
+
+Read them as the two usual ways of putting an engine behind SageMaker:
+
+- :func:`create_vllm_container`, the vLLM way: the adapter named by the
+  ``X-Amzn-SageMaker-Adapter-Identifier`` header replaces ``model``;
+- :func:`create_sglang_container`, for an engine that wants
+  ``"<base model>:<adapter>"``: the header is appended to ``model`` with ``:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lora_lab.engine.app import completion_response, create_engine_app
+from lora_lab.engine.engine import LoRAEngine
+from lora_lab.engine.errors import EngineError, InvalidAdapter
+from lora_lab.errors import Problem, RequestError
+from lora_lab.registry import HandlerRegistry
+from lora_lab.routes import bootstrap
+from lora_lab.transforms.lora import (
+    inject_adapter_id,
+    register_load_adapter_handler,
+    register_unload_adapter_handler,
+)
+from lora_lab.transforms.responses import error_response
+
+# The engine's argument names, as SageMaker's register request calls them.
+_REGISTER_FIELDS = {"lora_name": "name", "lora_path": "src"}
+_UNREGISTER_FIELDS = {"lora_name": "adapter_name"}
+
+
+def create_vllm_container(
+    engine: LoRAEngine, *, registry: HandlerRegistry | None = None
+) -> FastAPI:
+    """Return ``engine`` behind SageMaker's adapter API, adapted the vLLM way.
+
+    ``POST /adapters {"name", "src"}`` loads the adapter folder ``src`` as
+    ``name`` (``"load_inplace": true`` replaces a loaded one), ``DELETE
+    /adapters/{adapter_name}`` unloads it, and ``POST /invocations`` (like
+    ``POST /v1/completions``) answers with the adapter that the
+    ``X-Amzn-SageMaker-Adapter-Identifier`` header names, written into the
+    body's ``model``::
+
+        app = create_vllm_container(LoRAEngine(base_model="toy-base"))
+    """
+    registry = HandlerRegistry() if registry is None else registry
+    app = _container_app(engine, "vLLM-style")
+
+    @register_load_adapter_handler(
+        request_shape={
+            "lora_name": "body.name",
+            "lora_path": "body.src",
+            "load_inplace": "body.load_inplace",
+        },
+        registry=registry,
+    )
+    async def load_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
+        load_inplace = False if data.load_inplace is None else data.load_inplace
+        try:
+            await engine.load_adapter(
+                data.lora_name, data.lora_path, load_inplace=load_inplace
+            )
+        except EngineError as error:
+            return await _register_error(error, raw_request)
+        return Response(status_code=200)
+
+    @register_unload_adapter_handler(
+        request_shape={"lora_name": "path_params.adapter_name"}, registry=registry
+    )
+    async def unload_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
+        try:
+            await engine.unload_adapter(data.lora_name)
+        except EngineError as error:
+            return sagemaker_error(error, _UNREGISTER_FIELDS, location="path")
+        return Response(status_code=200)
+
+    @app.post("/invocations", tags=["sagemaker"], summary="Run an inference")
+    @inject_adapter_id("model", registry=registry)
+    async def invocations(raw_request: Request) -> Response:
+        return await completion_response(engine, raw_request)
+
+    @app.post("/v1/completions", tags=["engine"], summary="Complete a prompt")
+    @inject_adapter_id("model", registry=registry)
+    async def completions(raw_request: Request) -> Response:
+        return await completion_response(engine, raw_request)
+
+    return bootstrap(app, registry=registry)
+
+
+def create_sglang_container(
+    engine: LoRAEngine, *, registry: HandlerRegistry | None = None
+) -> FastAPI:
+    """Return ``engine`` behind SageMaker's adapter API, for ``base:adapter`` engines.
+
+    Like :func:`create_vllm_container`, except that the adapter named by
+    the ``X-Amzn-SageMaker-Adapter-Identifier`` header is appended to the
+    body's ``model`` after ``:``, so ``{"model": "toy-base"}`` becomes
+    ``{"model": "toy-base:support"}``, the form SGLang reads. A body without
+    ``model`` gets the adapter's name alone. The register request takes
+    ``name`` and ``src`` only.
+    """
+    registry = HandlerRegistry() if registry is None else registry
+    app = _container_app(engine, "SGLang-style")
+
+    @register_load_adapter_handler(
+        request_shape={"lora_name": "body.name", "lora_path": "body.src"},
+        registry=registry,
+    )
+    async def load_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
+        try:
+            await engine.load_adapter(data.lora_name, data.lora_path)
+        except EngineError as error:
+            return await _register_error(error, raw_request)
+        return Response(status_code=200)
+
+    @register_unload_adapter_handler(
+        request_shape={"lora_name": "path_params.adapter_name"}, registry=registry
+    )
+    async def unload_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
+        try:
+            await engine.unload_adapter(data.lora_name)
+        except EngineError as error:
+            return sagemaker_error(error, _UNREGISTER_FIELDS, location="path")
+        return Response(status_code=200)
+
+    @app.post("/invocations", tags=["sagemaker"], summary="Run an inference")
+    @inject_adapter_id("model", append=True, separator=":", registry=registry)
+    async def invocations(raw_request: Request) -> Response:
+        return await completion_response(engine, raw_request)
+
+    @app.post("/v1/completions", tags=["engine"], summary="Complete a prompt")
+    @inject_adapter_id("model", append=True, separator=":", registry=registry)
+    async def completions(raw_request: Request) -> Response:
+        return await completion_response(engine, raw_request)
+
+    return bootstrap(app, registry=registry)
+
+
+EXAMPLE_CONTAINERS: Mapping[str, Callable[[LoRAEngine], FastAPI]] = {
+    "vllm": create_vllm_container,
+    "sglang": create_sglang_container,
+}
+"""The example containers by the name ``lora-lab serve --example`` knows them."""
+
+
+def sagemaker_error(
+    error: EngineError, fields: Mapping[str, str], *, location: str
+) -> Response:
+    """Return the SageMaker-side response for an engine's refusal.
+
+    The body is lora_lab's error body, ``{"detail", "errors": [{"field",
+    "location", "message"}]}``, naming the field as the client sent it
+    (``fields`` maps the engine's names to the client's). An adapter whose
+    weights cannot be used is answered with 424 Failed Dependency, the
+    status SageMaker's adapter contract gives it; every other refusal keeps
+    the engine's status.
+    """
+    status = 424 if isinstance(error, InvalidAdapter) else error.status_code
+    param = error.param or "adapter"
+    problem = Problem(fields.get(param, param), error.message, location)
+    return error_response(RequestError(error.message, [problem], status_code=status))
+
+
+async def _register_error(error: EngineError, raw_request: Request) -> Response:
+    # SageMaker may send the register fields in the query string instead.
+    location = "body" if (await raw_request.body()).strip() else "query"
+    return sagemaker_error(error, _REGISTER_FIELDS, location=location)
+
+
+def _container_app(engine: LoRAEngine, style: str) -> FastAPI:
+    app = create_engine_app(engine, completions=False)
+    app.title = f"lora_lab example container ({style})"
+
+    @app.get("/ping", tags=["sagemaker"], summary="Health check")
+    async def ping() -> Response:
+        return Response(status_code=200)
+
+    return app
