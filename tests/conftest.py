@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import LiveServer, live_server
 
 
 @pytest.fixture
@@ -36,3 +39,12 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> SampleAdapters:
         empty=make_sample_adapter(folder / "empty", with_tensors=False),
         folder=folder,
     )
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One ``lora-lab serve --example sglang`` shared by the tests that only call it."""
+    with live_server(
+        tmp_path_factory.mktemp("served"), "--example", "sglang"
+    ) as server:
+        yield server

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("serve",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
