@@ -69,23 +69,13 @@ def create_vllm_container(
     )
     async def load_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
         load_inplace = False if data.load_inplace is None else data.load_inplace
-        try:
-            await engine.load_adapter(
-                data.lora_name, data.lora_path, load_inplace=load_inplace
-            )
-        except EngineError as error:
-            return await _register_error(error, raw_request)
-        return Response(status_code=200)
+        return await _load(engine, raw_request, data, load_inplace=load_inplace)
 
     @register_unload_adapter_handler(
         request_shape={"lora_name": "path_params.adapter_name"}, registry=registry
     )
     async def unload_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
-        try:
-            await engine.unload_adapter(data.lora_name)
-        except EngineError as error:
-            return sagemaker_error(error, _UNREGISTER_FIELDS, location="path")
-        return Response(status_code=200)
+        return await _unload(engine, data)
 
     @app.post("/invocations", tags=["sagemaker"], summary="Run an inference")
     @inject_adapter_id("model", registry=registry)
@@ -120,21 +110,13 @@ def create_sglang_container(
         registry=registry,
     )
     async def load_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
-        try:
-            await engine.load_adapter(data.lora_name, data.lora_path)
-        except EngineError as error:
-            return await _register_error(error, raw_request)
-        return Response(status_code=200)
+        return await _load(engine, raw_request, data)
 
     @register_unload_adapter_handler(
         request_shape={"lora_name": "path_params.adapter_name"}, registry=registry
     )
     async def unload_adapter(data: SimpleNamespace, raw_request: Request) -> Response:
-        try:
-            await engine.unload_adapter(data.lora_name)
-        except EngineError as error:
-            return sagemaker_error(error, _UNREGISTER_FIELDS, location="path")
-        return Response(status_code=200)
+        return await _unload(engine, data)
 
     @app.post("/invocations", tags=["sagemaker"], summary="Run an inference")
     @inject_adapter_id("model", append=True, separator=":", registry=registry)
@@ -174,10 +156,30 @@ def sagemaker_error(
     return error_response(RequestError(error.message, [problem], status_code=status))
 
 
-async def _register_error(error: EngineError, raw_request: Request) -> Response:
-    # SageMaker may send the register fields in the query string instead.
-    location = "body" if (await raw_request.body()).strip() else "query"
-    return sagemaker_error(error, _REGISTER_FIELDS, location=location)
+async def _load(
+    engine: LoRAEngine,
+    raw_request: Request,
+    data: SimpleNamespace,
+    *,
+    load_inplace: bool = False,
+) -> Response:
+    try:
+        await engine.load_adapter(
+            data.lora_name, data.lora_path, load_inplace=load_inplace
+        )
+    except EngineError as error:
+        # SageMaker may send the register fields in the query string instead.
+        location = "body" if (await raw_request.body()).strip() else "query"
+        return sagemaker_error(error, _REGISTER_FIELDS, location=location)
+    return Response(status_code=200)
+
+
+async def _unload(engine: LoRAEngine, data: SimpleNamespace) -> Response:
+    try:
+        await engine.unload_adapter(data.lora_name)
+    except EngineError as error:
+        return sagemaker_error(error, _UNREGISTER_FIELDS, location="path")
+    return Response(status_code=200)
 
 
 def _container_app(engine: LoRAEngine, style: str) -> FastAPI:
