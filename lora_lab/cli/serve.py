@@ -62,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
 
-    with tempfile.TemporaryDirectory(prefix="lora-lab-serve-") as folder:
+    with (
+        _stopped_by_signal(),
+        tempfile.TemporaryDirectory(prefix="lora-lab-serve-") as folder,
+    ):
         sample = make_sample_adapter(Path(folder) / "sample", rank=8)
         broken = make_sample_adapter(Path(folder) / "broken", with_tensors=False)
         engine = LoRAEngine(base_model="toy-base", max_loras=4, max_lora_rank=16)
@@ -78,8 +81,7 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
         _show_engine_log()
-        with _stopped_by_sigterm():
-            uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
@@ -149,7 +151,9 @@ class _Stop(Exception):
 
 
 @contextlib.contextmanager
-def _stopped_by_sigterm() -> Iterator[None]:
+def _stopped_by_signal() -> Iterator[None]:
+    """End quietly on Ctrl+C or SIGTERM, once the code inside has cleaned up."""
+
     # uvicorn shuts down gracefully on SIGINT and SIGTERM, then raises the
     # signal again; with the default SIGTERM action the process would die
     # there, before the temporary adapters are removed.
