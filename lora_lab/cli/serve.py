@@ -22,8 +22,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from lora_lab.transforms.lora import SageMakerLoRAApiHeader
+
 EXAMPLES = ("vllm", "sglang")
-ADAPTER_HEADER = "X-Amzn-SageMaker-Adapter-Identifier"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -186,7 +187,7 @@ def _curl(
 ) -> str:
     parts = ["curl", "-i", "-X", method, url, "-H", "Content-Type: application/json"]
     if header is not None:
-        parts += ["-H", f"{ADAPTER_HEADER}: {header}"]
+        parts += ["-H", f"{SageMakerLoRAApiHeader.ADAPTER_IDENTIFIER}: {header}"]
     parts += ["-d", json.dumps(payload)]
     return "  " + shlex.join(parts)
 
