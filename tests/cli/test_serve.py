@@ -168,3 +168,10 @@ def test_the_printed_curl_commands_work_as_pasted(served: LiveServer) -> None:
         "toy-base",
         "sample",
     ]
+
+
+def test_every_example_container_can_be_chosen() -> None:
+    from lora_lab.cli.serve import EXAMPLES
+    from lora_lab.engine import EXAMPLE_CONTAINERS
+
+    assert sorted(EXAMPLES) == sorted(EXAMPLE_CONTAINERS)
