@@ -77,7 +77,7 @@ def register_failing_with(
         (
             Response("Loading lora tuned failed: No adapter found for /x", 404),
             400,
-            "The adapter tuned has invalid weights",
+            "The adapter tuned could not be loaded from its src",
         ),
         # SGLang.
         (

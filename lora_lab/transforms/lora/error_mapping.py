@@ -50,6 +50,7 @@ ALREADY_REGISTERED = (
 )
 NO_FREE_SLOT = "There is no free adapter slot to load the adapter {alias}"
 BAD_WEIGHTS = "The adapter {alias} has invalid weights"
+SOURCE_UNUSABLE = "The adapter {alias} could not be loaded from its src"
 RANK_TOO_HIGH = "The adapter {alias} has a rank above the engine's limit"
 ENGINE_FAILED = "The engine failed while handling the adapter {alias}"
 
@@ -58,10 +59,11 @@ DEFAULT_RULES: tuple[ErrorRule, ...] = (
     ErrorRule(r"greater than max_lora_rank|exceeds max_lora_rank", 400, RANK_TOO_HIGH),
     ErrorRule(r"(doesn't|does not) contain (any )?tensors", 400, BAD_WEIGHTS),
     ErrorRule(r"no free (lora |adapter )?slots?|max_loras", 507, NO_FREE_SLOT),
+    ErrorRule(r"no adapter found|reads local folders only", 400, SOURCE_UNUSABLE),
+    ErrorRule(r"^invalid adapter\b", 400, BAD_WEIGHTS, engine="reference"),
     # vLLM's /v1/load_lora_adapter and /v1/unload_lora_adapter.
     ErrorRule(r"has already been loaded", 409, ALREADY_REGISTERED, engine="vllm"),
     ErrorRule(r"lora adapter .* cannot be found", 404, NOT_FOUND, engine="vllm"),
-    ErrorRule(r"no adapter found", 400, BAD_WEIGHTS, engine="vllm"),
     # SGLang's /load_lora_adapter and /unload_lora_adapter.
     ErrorRule(
         r"adapter .* (is )?already (been )?(loaded|registered)|already exists",
