@@ -42,6 +42,8 @@ class RequestContract:
     has_body: bool = True
     keys_are_body_paths: bool = False
     """True when the shape's keys are body paths to write to (inject)."""
+    open_roots: frozenset[str] = frozenset()
+    """Roots where a client may send fields of its own beyond ``fields``."""
     known_headers: tuple[str, ...] = (ADAPTER_IDENTIFIER_HEADER, ADAPTER_ALIAS_HEADER)
 
     def known_fields(self, root: str) -> frozenset[str] | None:
@@ -89,6 +91,8 @@ SAGEMAKER_CONTRACTS: Mapping[str, RequestContract] = {
             # The same call with a JSON body, as sent by hand.
             {"body": _REGISTER_BODY, "query_params": {}, "path_params": {}},
         ),
+        # Engines take options of their own here, such as vLLM's load_inplace.
+        open_roots=frozenset(("body", "query_params")),
     ),
     "unregister_adapter": RequestContract(
         handler_type="unregister_adapter",
@@ -170,6 +174,7 @@ SAGEMAKER_CONTRACTS: Mapping[str, RequestContract] = {
                 "path_params": {"adapter_name": _SAMPLE_NAME},
             },
         ),
+        open_roots=frozenset(("body", "query_params")),
     ),
     "inject_adapter_id": RequestContract(
         handler_type="inject_adapter_id",

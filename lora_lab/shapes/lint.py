@@ -299,6 +299,22 @@ def _unknown_field(
     if known is None or name in known:
         return None
     close = difflib.get_close_matches(name, sorted(known), n=1)
+    if root in contract.open_roots:
+        if not close:
+            return None  # a field of the client's own, such as load_inplace
+        replacement = _replace_at(expression, position, name, _quoted(close[0]))
+        return Finding(
+            key,
+            expression,
+            "unknown-field",
+            f"{root}.{name} is not one of the fields of {contract.request} "
+            f"({', '.join(sorted(known))}); it is null unless the client sends "
+            f"{name!r}. Did you mean {root}.{close[0]}?",
+            f"write {replacement}" if replacement else f"read {root}.{close[0]}",
+            "warning",
+            position,
+            replacement,
+        )
     if close:
         replacement = _replace_at(expression, position, name, _quoted(close[0]))
         fix = f"write {replacement}" if replacement else f"read {root}.{close[0]}"
@@ -365,6 +381,13 @@ def _lint_samples(
         return
     if any(contract.known_fields(root) is None for root in roots):
         return
+    if any(
+        chain[0] in contract.open_roots
+        and len(chain) > 1
+        and chain[1] not in (contract.known_fields(chain[0]) or ())
+        for chain in field_chains(parsed.parsed)
+    ):
+        return  # it reads a field of the client's own, which samples lack
     results: list[Any] = []
     failures: list[str] = []
     for sample in contract.samples:

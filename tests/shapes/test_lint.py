@@ -54,13 +54,19 @@ def test_a_field_the_request_cannot_carry_gets_the_close_match(
     assert finding.replacement == replacement
     assert finding.position == position
     assert finding.fix == f"write {replacement}"
-    assert "always null" in finding.message
+    assert "null unless the client sends" in finding.message
+
+
+def test_a_field_of_the_clients_own_is_not_a_finding() -> None:
+    # Engines read options of their own, such as vLLM's load_inplace.
+    assert lint({"inplace": "body.load_inplace", "q": "query_params.x"}, REGISTER) == []
 
 
 def test_a_field_with_no_close_match_lists_what_there_is() -> None:
-    [finding] = lint({"key": "body.weights"}, REGISTER)
+    [finding] = lint({"key": "path_params.weights"}, UNREGISTER)
     assert finding.replacement is None
-    assert finding.fix == "read one of: body.name, body.pin, body.preload, body.src"
+    assert finding.fix == "read one of: path_params.adapter_name"
+    assert "always null" in finding.message
 
 
 def test_unquoted_hyphenated_name_is_an_error_with_the_quoted_fix() -> None:
@@ -137,7 +143,7 @@ def test_unknown_functions_and_wrong_argument_counts() -> None:
     [arity] = lint({"n": "length(body.name, body.src)"}, REGISTER)
     assert arity.code == "wrong-arguments"
     assert "takes 1 argument, not 2" in arity.message
-    assert codes({"n": "not_null(body.a, body.name, body.src)"}) == ["unknown-field"]
+    assert codes({"n": "not_null(body.nam, body.name, body.src)"}) == ["unknown-field"]
 
 
 def test_inject_path_starting_with_body() -> None:
