@@ -127,4 +127,8 @@ def _body(content: bytes, content_type: str | None) -> str:
 
 
 def _indent(lines: list[str]) -> list[str]:
-    return ["  " + line for block in lines for line in block.splitlines() or [""]]
+    return [
+        f"  {line}" if line else ""
+        for block in lines
+        for line in block.splitlines() or [""]
+    ]
