@@ -11,26 +11,32 @@ fails::
     client.register("support", "s3://bucket/support")
     assert client.describe("support").json()["name"] == "support"
 
+:func:`assert_request_shape` runs one of lora_lab's example requests (or
+a case file of your own) through your handler's decorator and checks what
+the handler would receive.
+
 Installing lora_lab also gives pytest its fixtures (``lora_registry``,
 ``lora_app``, ``lora_client``, ...): see :mod:`lora_lab.pytest_plugin`.
-Needs ``httpx2`` (``pip install 'lora_lab[testing]'``).
+Needs the ``testing`` extra (``pip install 'lora_lab[testing]'``).
 """
 
 try:
-    import httpx2  # noqa: F401
-except ImportError as error:
-    raise ImportError(
-        "lora_lab.testing needs httpx2: pip install 'lora_lab[testing]'"
+    from lora_lab.testing.async_client import AsyncSageMakerClient
+    from lora_lab.testing.calls import adapter_path
+    from lora_lab.testing.cases import assert_request_shape
+    from lora_lab.testing.client import SageMakerClient
+    from lora_lab.testing.failure import SageMakerCallError
+except ModuleNotFoundError as error:
+    raise ModuleNotFoundError(
+        f"lora_lab.testing needs {error.name}, which the testing extra installs: "
+        "pip install 'lora_lab[testing]'",
+        name=error.name,
     ) from error
-
-from lora_lab.testing.async_client import AsyncSageMakerClient
-from lora_lab.testing.calls import adapter_path
-from lora_lab.testing.client import SageMakerClient
-from lora_lab.testing.failure import SageMakerCallError
 
 __all__ = [
     "AsyncSageMakerClient",
     "SageMakerCallError",
     "SageMakerClient",
     "adapter_path",
+    "assert_request_shape",
 ]
