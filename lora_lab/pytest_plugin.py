@@ -24,7 +24,9 @@ Run ``pytest -p no:lora_lab`` to leave the plugin out.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
@@ -36,6 +38,7 @@ from lora_lab.routes import bootstrap
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
+    from lora_lab.engine import LoRAEngine
     from lora_lab.testing import SageMakerClient
 
 
@@ -60,6 +63,18 @@ class ClientFactory(Protocol):
         Without ``app``, it calls ``lora_app()`` (the test's app, with every
         handler registered so far). ``options`` go to
         :class:`~lora_lab.testing.SageMakerClient`, such as ``check=False``.
+        """
+        ...
+
+
+class SampleAdapterFactory(Protocol):
+    """The ``lora_sample_adapter`` fixture: write a PEFT adapter folder."""
+
+    def __call__(self, name: str = "adapter", rank: int = 8, **options: Any) -> Path:
+        """Write adapter ``name`` of rank ``rank`` under ``tmp_path``; return it.
+
+        ``options`` go to :func:`lora_lab.engine.make_sample_adapter`, such
+        as ``with_tensors=False`` for weights every engine refuses.
         """
         ...
 
@@ -103,7 +118,8 @@ def lora_client(lora_app: AppFactory) -> Iterator[ClientFactory]:
     :class:`~lora_lab.testing.SageMakerClient`), runs the app's lifespan and
     is closed when the test ends.
     """
-    # Imported here: the client needs httpx2, and the other fixtures do not.
+    # Imported here: the client needs the testing extra, the others do not.
+    _require("lora_lab.testing", "testing")
     from lora_lab.testing import SageMakerClient
 
     with contextlib.ExitStack() as clients:
@@ -113,3 +129,50 @@ def lora_client(lora_app: AppFactory) -> Iterator[ClientFactory]:
             return clients.enter_context(client)
 
         yield make
+
+
+@pytest.fixture
+def lora_engine() -> LoRAEngine:
+    """Give the test a new reference engine, ``LoRAEngine()``.
+
+    It serves ``toy-base`` with four adapter slots (``max_loras``) and
+    adapters of rank 16 at most (``max_lora_rank``); build a
+    ``LoRAEngine`` yourself for other limits. Needs the ``engine`` extra.
+    """
+    _require("lora_lab.engine", "engine")
+    from lora_lab.engine import LoRAEngine
+
+    return LoRAEngine()
+
+
+@pytest.fixture
+def lora_sample_adapter(tmp_path: Path) -> SampleAdapterFactory:
+    """Give the test a function that writes small PEFT adapter folders.
+
+    ``lora_sample_adapter("support", rank=8)`` writes
+    ``tmp_path/adapters/support`` (a config and safetensors weights) and
+    returns its path, ready to register. Needs the ``engine`` extra.
+    """
+    _require("lora_lab.engine", "engine")
+    from lora_lab.engine import make_sample_adapter
+
+    def make(name: str = "adapter", rank: int = 8, **options: Any) -> Path:
+        return make_sample_adapter(tmp_path / "adapters" / name, rank=rank, **options)
+
+    return make
+
+
+def _require(module: str, extra: str) -> None:
+    # Imported when a fixture asks for it: pytest loads this plugin wherever
+    # lora_lab is installed, with or without the extras.
+    try:
+        importlib.import_module(module)
+    except ImportError as error:
+        missing = error.name or str(error)
+    else:
+        return
+    pytest.fail(
+        f"this fixture needs {module}, which needs {missing}: "
+        f"pip install 'lora_lab[{extra}]'",
+        pytrace=False,
+    )

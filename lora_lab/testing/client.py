@@ -58,32 +58,33 @@ class SageMakerClient:
         timeout: float = 30.0,
         raise_server_exceptions: bool = True,
     ) -> None:
-        self.check = check
-        self.http: httpx2.Client
-        """The underlying client, for any other request."""
         if (app is None) == (base_url is None):
             raise ValueError(
                 "SageMakerClient needs either an app to call in process or the "
                 "base_url of a running container, not both and not neither"
             )
-        if app is not None:
-            self.http = TestClient(
+        self.check = check
+        """Whether a call raises on a status outside 2xx, unless it says."""
+        self.http: httpx2.Client = (
+            TestClient(
                 app,
                 base_url=TESTSERVER,
                 raise_server_exceptions=raise_server_exceptions,
                 headers=dict(headers or {}),
                 follow_redirects=False,
             )
-        else:
+            if app is not None
             # The container is addressed directly: proxy settings in the
             # environment must not send a local address elsewhere.
-            self.http = httpx2.Client(
+            else httpx2.Client(
                 base_url=str(base_url),
                 headers=dict(headers or {}),
                 timeout=timeout,
                 follow_redirects=False,
                 trust_env=False,
             )
+        )
+        """The underlying client, for any other request."""
 
     def register(
         self,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +17,13 @@ from lora_lab import (
     register_describe_adapter_handler,
     register_load_adapter_handler,
 )
-from lora_lab.pytest_plugin import AppFactory, ClientFactory
+from lora_lab.engine import LoRAEngine, read_adapter
+from lora_lab.pytest_plugin import (
+    AppFactory,
+    ClientFactory,
+    SampleAdapterFactory,
+    _require,
+)
 from lora_lab.testing import SageMakerCallError, SageMakerClient
 
 
@@ -154,3 +163,51 @@ def test_the_plugin_is_loaded_by_installing_lora_lab(
     with_plugin.assert_outcomes(passed=1)
     without.assert_outcomes(errors=1)
     without.stdout.fnmatch_lines(["*fixture 'lora_client' not found*"])
+
+
+def test_lora_engine_is_a_fresh_reference_engine(lora_engine: LoRAEngine) -> None:
+    assert isinstance(lora_engine, LoRAEngine)
+    assert dict(lora_engine.adapters) == {}
+    assert (lora_engine.max_loras, lora_engine.max_lora_rank) == (4, 16)
+
+
+def test_lora_sample_adapter_writes_folders_in_tmp_path(
+    lora_sample_adapter: SampleAdapterFactory, tmp_path: Path
+) -> None:
+    default = lora_sample_adapter()
+    wide = lora_sample_adapter("org/wide", rank=32, target_modules=["q_proj"])
+
+    assert default == tmp_path / "adapters" / "adapter"
+    assert wide == tmp_path / "adapters" / "org" / "wide"
+    assert read_adapter("default", str(default)).rank == 8
+    assert read_adapter("wide", str(wide)).target_modules == ("q_proj",)
+
+
+def test_the_engine_fixtures_say_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [name for name in sys.modules if name.startswith("lora_lab.engine")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # type: ignore[arg-type]
+
+    with pytest.raises(pytest.fail.Exception) as failed:
+        _require("lora_lab.engine", "engine")
+
+    assert "pip install 'lora_lab[engine]'" in str(failed.value)
+    assert "numpy" in str(failed.value)
+
+
+def test_the_plugin_loads_without_the_testing_and_engine_extras() -> None:
+    # pytest loads the plugin in every project where lora_lab is installed,
+    # so importing it must not need what only some fixtures use.
+    code = (
+        "import sys, lora_lab.pytest_plugin\n"
+        "loaded = {'httpx2', 'h11', 'numpy', 'safetensors'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
