@@ -11,6 +11,9 @@ import pytest
 from lora_lab import HandlerRegistry, handler_registry
 from tests.live_server import LiveServer, live_server
 
+# Runs pytest inside tests, to check what the lora_lab plugin gives a user.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(autouse=True)
 def _clean_default_registry() -> Iterator[None]:

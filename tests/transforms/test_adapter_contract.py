@@ -19,12 +19,12 @@ from lora_lab import (
     register_unload_adapter_handler,
     register_update_adapter_handler,
 )
+from lora_lab.testing import SageMakerClient
 
 ADAPTERS = {
     f"a{i}": {"src": f"s3://bucket/a{i}", "preload": True, "pin": False}
     for i in range(5)
 }
-ALIAS = {"X-Amzn-SageMaker-Adapter-Alias": "friendly"}
 
 
 def container(registry: HandlerRegistry) -> tuple[TestClient, list[SimpleNamespace]]:
@@ -89,12 +89,20 @@ def container(registry: HandlerRegistry) -> tuple[TestClient, list[SimpleNamespa
     return TestClient(bootstrap(FastAPI(), registry=registry)), seen
 
 
-def test_list_pages_through_the_adapters(registry: HandlerRegistry) -> None:
+def sagemaker(
+    registry: HandlerRegistry,
+) -> tuple[SageMakerClient, list[SimpleNamespace]]:
+    """The same container, called the way SageMaker calls it."""
     client, seen = container(registry)
+    return SageMakerClient(client.app), seen
 
-    first = client.get("/adapters", params={"limit": 2})
-    second = client.get("/adapters", params={"limit": 2, "next_page_token": 2})
-    everything = client.get("/adapters")
+
+def test_list_pages_through_the_adapters(registry: HandlerRegistry) -> None:
+    client, seen = sagemaker(registry)
+
+    first = client.list(limit=2)
+    second = client.list(limit=2, next_page_token=first.json()["next_page_token"])
+    everything = client.list()
 
     assert [a["name"] for a in first.json()["adapters"]] == ["a0", "a1"]
     assert first.json()["next_page_token"] == 2
@@ -148,11 +156,10 @@ def test_describe_returns_the_handlers_answer(registry: HandlerRegistry) -> None
 def test_describe_unknown_adapter_is_sagemakers_404_with_the_alias(
     registry: HandlerRegistry,
 ) -> None:
-    client, _ = container(registry)
+    client, _ = sagemaker(registry)
 
-    response = client.get("/adapters/nope", headers=ALIAS)
+    response = client.describe("nope", alias="friendly", expect=404)
 
-    assert response.status_code == 404
     assert response.json()["detail"] == "The adapter friendly was not found"
     assert response.json()["errors"][0]["message"] == (
         "The lora adapter 'nope' cannot be found."
@@ -160,25 +167,24 @@ def test_describe_unknown_adapter_is_sagemakers_404_with_the_alias(
 
 
 def test_update_changes_only_what_is_given(registry: HandlerRegistry) -> None:
-    client, seen = container(registry)
+    client, seen = sagemaker(registry)
 
-    pinned = client.post("/adapters/a1/update", json={"pin": True})
-    by_query = client.post("/adapters/a2/update?preload=false")
+    pinned = client.update("a1", pin=True, as_query=False)
+    client.update("a2", preload=False)
 
-    assert (pinned.status_code, pinned.text) == (200, "Adapter a1 updated")
-    assert by_query.status_code == 200
+    assert pinned.text == "Adapter a1 updated"
     assert [vars(data) for data in seen] == [
         {"name": "a1", "preload": None, "pin": True},
         {"name": "a2", "preload": False, "pin": None},
     ]
-    assert client.get("/adapters/a1").json()["pin"] is True
-    assert client.get("/adapters/a2").json()["preload"] is False
+    assert client.describe("a1").json()["pin"] is True
+    assert client.describe("a2").json()["preload"] is False
 
 
 def test_update_answers_with_the_alias(registry: HandlerRegistry) -> None:
-    client, _ = container(registry)
+    client, _ = sagemaker(registry)
 
-    response = client.post("/adapters/a1/update", json={"pin": True}, headers=ALIAS)
+    response = client.update("a1", pin=True, alias="friendly")
 
     assert response.text == "Adapter friendly updated"
 
@@ -205,11 +211,10 @@ def test_update_rejects(
 
 
 def test_update_of_unknown_adapter_is_404(registry: HandlerRegistry) -> None:
-    client, _ = container(registry)
+    client, _ = sagemaker(registry)
 
-    response = client.post("/adapters/zz/update", json={"pin": False})
+    response = client.update("zz", pin=False, expect=404)
 
-    assert response.status_code == 404
     assert response.json()["detail"] == "The adapter zz was not found"
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from lora_lab import HandlerRegistry, bootstrap, register_load_adapter_handler
+from lora_lab.testing import SageMakerClient
 
 VLLM_SHAPE = {
     "lora_name": "body.name",
@@ -103,10 +104,8 @@ def test_alias_header_names_the_adapter_in_the_message(
 ) -> None:
     client, _ = serve(registry)
 
-    response = client.post(
-        "/adapters",
-        json={"name": "tuned", "src": "/a"},
-        headers={"X-Amzn-SageMaker-Adapter-Alias": "friendly-name"},
+    response = SageMakerClient(client.app).register(
+        "tuned", "/a", alias="friendly-name"
     )
 
     assert response.text == "Adapter friendly-name registered"

@@ -1,0 +1,1 @@
+"""A SageMaker container for a LoRA engine."""
