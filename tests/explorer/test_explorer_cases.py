@@ -137,6 +137,11 @@ def test_there_are_enough_cases_of_each_kind() -> None:
     assert len(CASES) >= 30
     for group in ("register", "unregister", "inject", "hostile", "invalid"):
         assert group in groups
+    for group in ("list", "describe", "update"):
+        outcomes = [c.expected["outcome"] for c in CASES if c.name.startswith(group)]
+        assert len(outcomes) >= 2 and "rejected" in outcomes, group
+    prepends = [c for c in CASES if c.decorator.prepend]
+    assert {c.expected["outcome"] for c in prepends} == {"accepted", "rejected"}
     assert len({case.name for case in CASES}) == len(CASES)
 
 

@@ -42,7 +42,16 @@ EXPECTATIONS = (
 """The keys ``expected`` may hold."""
 
 
-_GROUPS = ("register", "unregister", "inject", "hostile", "invalid")
+_GROUPS = (
+    "register",
+    "unregister",
+    "list",
+    "describe",
+    "update",
+    "inject",
+    "hostile",
+    "invalid",
+)
 
 
 class CaseError(ValueError):
@@ -75,7 +84,7 @@ class Case:
 
 
 def load_cases() -> list[Case]:
-    """Return every case: register, unregister, inject, hostile input, then errors.
+    """Return every case: the calls in route order, inject, hostile input, errors.
 
     Within each group the cases are in the order of their names.
     """
