@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS: tuple[str, ...] = ("preview", "lint")
+COMMANDS: tuple[str, ...] = ("preview", "lint", "explore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

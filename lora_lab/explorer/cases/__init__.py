@@ -105,6 +105,14 @@ def load_case(name: str) -> Case:
     raise KeyError(f"no case named {name!r}; the cases are: {known}")
 
 
+def read_case(text: str, filename: str = "case.json") -> Case:
+    """Read one case from the JSON text of a case file.
+
+    Raises :class:`CaseError` naming ``filename`` and what is wrong.
+    """
+    return _read(filename, text)
+
+
 def _gallery_order(item: Any) -> tuple[int, str]:
     group = item.name.split("-", 1)[0]
     rank = _GROUPS.index(group) if group in _GROUPS else len(_GROUPS)
