@@ -13,12 +13,14 @@ import contextlib
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from lora_lab.cli.output import fail, write
@@ -73,10 +75,26 @@ def run(args: argparse.Namespace) -> int:
         environment = {**os.environ, "JUPYTER_PATH": jupyter_path}
         write(f"Serving the shape explorer on http://{HOST}:{args.port}/")
         write("Press Ctrl-C to stop it.")
-        try:
-            return subprocess.call(command, env=environment)
-        except KeyboardInterrupt:
-            return 130
+        return _serve(command, environment)
+
+
+def _serve(command: list[str], environment: dict[str, str]) -> int:
+    """Run Voila until it ends; a stop asked of this process is passed on to it."""
+    process = subprocess.Popen(command, env=environment)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        process.send_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        # Voila stops its kernels on SIGTERM; wait until it has.
+        process.send_signal(signal.SIGTERM)
+        process.wait()
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]:
@@ -88,6 +106,8 @@ def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]
         str(notebook),
         f"--port={port}",
         f"--Voila.ip={HOST}",
+        # Fail on a busy port rather than serve on another one than announced.
+        "--Voila.port_retries=0",
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",

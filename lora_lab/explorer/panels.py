@@ -25,6 +25,8 @@ STYLE = """<style>
 .lora-lab-pane pre, .lora-lab-pane code { font-family: monospace; }
 .lora-lab-pane pre { background: #f6f8fa; padding: 6px 8px; margin: 4px 0;
   white-space: pre-wrap; word-break: break-all; max-height: 22em; overflow: auto; }
+.lora-lab-pane pre.caret-block { white-space: pre; word-break: normal;
+  overflow-x: auto; }
 .lora-lab-pane table { border-collapse: collapse; width: 100%; }
 .lora-lab-pane td, .lora-lab-pane th { border-bottom: 1px solid #ddd;
   padding: 3px 6px; text-align: left; vertical-align: top; }
@@ -65,7 +67,8 @@ def _sections(evaluation: Evaluation) -> Iterator[str]:
     if result.expressions:
         yield _expressions(result)
     error = result.input_error
-    if error is not None and error.source == "decorator" and not evaluation.shape_error:
+    shown = evaluation.shape_error or any(e.error for e in result.expressions)
+    if error is not None and error.source == "decorator" and not shown:
         message = escape_html(error.message)
         yield f'<h4>Decorator</h4><p class="error">{message}</p>'
     if result.handler_input is not None:

@@ -128,7 +128,7 @@ class Screen:
                 mode=mode,
                 request=request,
                 adapter_path=str(settings.adapter_path or ""),
-                separator=settings.separator or "",
+                separator=":" if settings.separator is None else settings.separator,
             )
         return cls(
             mode=settings.handler,

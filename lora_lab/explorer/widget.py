@@ -51,7 +51,7 @@ _STYLE = """<style>
 .lora-lab-explorer textarea { font-family: monospace; font-size: 12px; }
 .lora-lab-explorer h2 { margin: 4px 0 8px; }
 .lora-lab-code pre { background: #f6f8fa; padding: 8px; font-size: 12px;
-  font-family: monospace; white-space: pre; overflow: auto; }
+  line-height: 1.4; font-family: monospace; white-space: pre; overflow: auto; }
 </style>"""
 
 
@@ -183,9 +183,7 @@ class ShapeExplorer:
         self.case_description_box = widgets.Text(
             description="Description", layout=widgets.Layout(width="100%")
         )
-        self.export_box = widgets.Textarea(
-            rows=10, disabled=True, layout=widgets.Layout(width="100%")
-        )
+        self.export_box = widgets.Textarea(rows=10, layout=widgets.Layout(width="100%"))
         self.download_link = widgets.HTML()
 
         for box, name in (
