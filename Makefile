@@ -24,6 +24,9 @@ explore: venv
 # The browser tests drive Debian's Chromium; Playwright never downloads one.
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "The browser tests need Chromium at $(CHROMIUM)"; exit 1; \
+		fi; \
 		echo "Installing Chromium for the browser tests"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends chromium; \
@@ -39,7 +42,7 @@ typecheck: venv
 unit: venv browser
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: browser lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

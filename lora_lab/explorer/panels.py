@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from lora_lab.explorer.render import escape_html, json_text, shorten
-from lora_lab.explorer.result import ExpressionResult, Preview, RequestView
+from lora_lab.explorer.result import (
+    ExpressionResult,
+    HandlerInput,
+    InjectionView,
+    Preview,
+    Rejection,
+    RequestView,
+    ResponseView,
+)
 from lora_lab.explorer.screen import REQUEST_KINDS, Evaluation
 from lora_lab.explorer.shape_text import ShapeTextError
 from lora_lab.terminal import inert
@@ -72,13 +80,13 @@ def _sections(evaluation: Evaluation) -> Iterator[str]:
         message = escape_html(error.message)
         yield f'<h4>Decorator</h4><p class="error">{message}</p>'
     if result.handler_input is not None:
-        yield _handler_input(result)
+        yield _handler_input(result.handler_input)
     if result.injection is not None:
-        yield _injection(result)
+        yield _injection(result.injection)
     if result.rejection is not None:
-        yield _rejection(result)
+        yield _rejection(result.rejection)
     if result.response is not None:
-        yield _response(result)
+        yield _response(result.response)
     if result.findings:
         yield _findings(result)
 
@@ -166,9 +174,7 @@ def _expression_row(entry: ExpressionResult) -> str:
     return f"<tr>{key}<td>{expression}</td><td>{value}</td></tr>"
 
 
-def _handler_input(result: Preview) -> str:
-    received = result.handler_input
-    assert received is not None
+def _handler_input(received: HandlerInput) -> str:
     data = ""
     if received.data is not None:
         data = "<p>data</p>" + _pre(json_text(received.data))
@@ -180,9 +186,7 @@ def _handler_input(result: Preview) -> str:
     )
 
 
-def _injection(result: Preview) -> str:
-    injection = result.injection
-    assert injection is not None
+def _injection(injection: InjectionView) -> str:
     targets = ", ".join(injection.targets)
     if not injection.applied:
         return (
@@ -201,9 +205,7 @@ def _injection(result: Preview) -> str:
     )
 
 
-def _rejection(result: Preview) -> str:
-    rejection = result.rejection
-    assert rejection is not None
+def _rejection(rejection: Rejection) -> str:
     problems = "".join(
         f"<li><code>{escape_html(str(problem.get('field')))}</code> "
         f"({escape_html(str(problem.get('location')))}): "
@@ -217,9 +219,7 @@ def _rejection(result: Preview) -> str:
     )
 
 
-def _response(result: Preview) -> str:
-    response = result.response
-    assert response is not None
+def _response(response: ResponseView) -> str:
     if not response.body:
         body = "(no body)"
     elif response.is_json:

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -71,9 +72,12 @@ class ShapeExplorer:
         )
 
     ``request`` is raw HTTP, a curl command or a dict; ``decorator`` what a
-    LoRA decorator factory returns, or its settings. With neither, the
-    gallery's first example is shown. The current
-    :class:`~lora_lab.explorer.Preview` is ``explorer.result``.
+    LoRA decorator factory returns, or its settings. With a decorator
+    alone, the first gallery example of its handler type gives the request;
+    with neither, the register example sent with curl is shown. The current
+    :class:`~lora_lab.explorer.Preview` is ``explorer.result``; ``load(name)``
+    shows another example. Raises ``ValueError`` for a decorator of a
+    handler type of your own (use :func:`~lora_lab.explorer.preview`).
     """
 
     def __init__(
@@ -86,8 +90,11 @@ class ShapeExplorer:
         self._build()
         if request is None and decorator is None:
             self.load(DEFAULT_EXAMPLE)
-        else:
-            self.show(Screen.of(request, decorator))
+            return
+        screen = Screen.of(request, decorator)
+        if request is None:
+            screen = replace(screen, request=self._example_request(screen))
+        self.show(screen)
 
     @property
     def result(self) -> Preview:
@@ -149,6 +156,13 @@ class ShapeExplorer:
         self.result_pane.value = pane
         self.code_pane.value = self._code()
         self._export()
+
+    def _example_request(self, screen: Screen) -> str:
+        """Return the request of the first example of the screen's handler type."""
+        for case in self.cases.values():
+            if case.decorator.handler == screen.handler:
+                return Screen.of_case(case).request
+        return ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
