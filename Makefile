@@ -3,8 +3,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve test lint typecheck unit clean
+.PHONY: serve explore test lint typecheck unit browser clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,20 @@ venv: $(BIN)/.installed
 serve: venv
 	$(BIN)/lora-lab serve
 
+explore: venv
+	$(BIN)/lora-lab explore
+
+# The browser tests drive Debian's Chromium; Playwright never downloads one.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "The browser tests need Chromium at $(CHROMIUM)"; exit 1; \
+		fi; \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends chromium; \
+	fi
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -24,10 +39,10 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy lora_lab
 
-unit: venv
+unit: venv browser
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: browser lint typecheck unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

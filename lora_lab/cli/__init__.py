@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS: tuple[str, ...] = ("serve", "preview", "lint")
+COMMANDS: tuple[str, ...] = ("serve", "explore", "preview", "lint")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

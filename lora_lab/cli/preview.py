@@ -19,7 +19,9 @@ examples:
   lora-lab preview --handler register --shape '{"adapter_id": "body.name"}' req.http
   lora-lab preview --handler unregister \\
       --shape '{"adapter_id": "path_params.adapter_name"}' - < curl.txt
+  lora-lab preview --handler list --shape '{"limit": "query_params.limit"}' req.http
   lora-lab preview --inject model --append --separator : --json req.txt
+  lora-lab preview --inject model --prepend --separator : req.txt
 """
 
 
@@ -38,8 +40,8 @@ def add_parser(subparsers: Any) -> None:
     kind = parser.add_mutually_exclusive_group(required=True)
     kind.add_argument(
         "--handler",
-        choices=("register", "unregister"),
-        help="preview register_load_adapter_handler or register_unload_adapter_handler",
+        choices=("register", "unregister", "list", "describe", "update"),
+        help="preview the register_..._handler decorator of that call",
     )
     kind.add_argument(
         "--inject",
@@ -51,11 +53,18 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--response-shape", metavar="JSON", help="the response shape, as JSON"
     )
-    parser.add_argument(
+    joining = parser.add_mutually_exclusive_group()
+    joining.add_argument(
         "--append", action="store_true", help="with --inject: append, not replace"
     )
+    joining.add_argument(
+        "--prepend",
+        action="store_true",
+        help="with --inject: put the adapter id in front, not replace",
+    )
     parser.add_argument(
-        "--separator", help="with --inject --append: the text between the values"
+        "--separator",
+        help="with --inject --append or --prepend: the text between the values",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
@@ -108,9 +117,10 @@ def _settings(args: argparse.Namespace) -> Any:
             adapter_path=args.inject,
             append=args.append,
             separator=args.separator,
+            prepend=args.prepend,
         )
-    if args.append or args.separator is not None:
-        raise UsageError("--append and --separator go with --inject")
+    if args.append or args.prepend or args.separator is not None:
+        raise UsageError("--append, --prepend and --separator go with --inject")
     return DecoratorSettings(
         args.handler,
         request_shape=_json_object("--shape", args.shape),

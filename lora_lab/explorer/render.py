@@ -271,7 +271,15 @@ def _html_pre(text: str) -> str:
     return f"<pre>{_h(text, keep_lines=True)}</pre>"
 
 
-def _h(text: str, *, keep_lines: bool = False) -> str:
+def escape_html(text: str, *, keep_lines: bool = False) -> str:
+    """Return ``text`` for HTML: markup escaped, control characters shown as escapes.
+
+    With ``keep_lines``, line breaks are kept (for a ``<pre>``); otherwise
+    they are shown as ``\\n`` like every other control character.
+    """
     if keep_lines:
         return "\n".join(html.escape(inert(line)) for line in text.split("\n"))
     return html.escape(inert(text))
+
+
+_h = escape_html

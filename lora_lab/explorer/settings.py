@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -12,30 +12,38 @@ from lora_lab.transforms.factory import HandlerDecorator
 from lora_lab.transforms.lora import (
     LoRAHandlerType,
     inject_adapter_id,
+    register_describe_adapter_handler,
+    register_list_adapters_handler,
     register_load_adapter_handler,
     register_unload_adapter_handler,
+    register_update_adapter_handler,
 )
 from lora_lab.transforms.lora.constants import ADAPTER_ID_EXPRESSION
 from lora_lab.transforms.lora.inject import InjectToBodyApiTransform
 
-HandlerKind = Literal["register", "unregister", "inject"]
+HandlerKind = Literal["register", "unregister", "list", "describe", "update", "inject"]
 
 HANDLER_TYPES: Mapping[str, str] = {
     "register": LoRAHandlerType.REGISTER_ADAPTER.value,
     "unregister": LoRAHandlerType.UNREGISTER_ADAPTER.value,
+    "list": LoRAHandlerType.LIST_ADAPTERS.value,
+    "describe": LoRAHandlerType.DESCRIBE_ADAPTER.value,
+    "update": LoRAHandlerType.UPDATE_ADAPTER.value,
     "inject": LoRAHandlerType.INJECT_ADAPTER_ID.value,
 }
 """The handler type each kind of decorator registers."""
 
-_FACTORIES = {
-    "register": "register_load_adapter_handler",
-    "unregister": "register_unload_adapter_handler",
-    "inject": "inject_adapter_id",
+_SHAPED: Mapping[str, Callable[..., HandlerDecorator]] = {
+    "register": register_load_adapter_handler,
+    "unregister": register_unload_adapter_handler,
+    "list": register_list_adapters_handler,
+    "describe": register_describe_adapter_handler,
+    "update": register_update_adapter_handler,
 }
+_SHAPE_FIELDS = ("handler", "request_shape", "response_shape")
 _FIELDS = {
-    "register": ("handler", "request_shape", "response_shape"),
-    "unregister": ("handler", "request_shape", "response_shape"),
-    "inject": ("handler", "adapter_path", "append", "separator"),
+    **dict.fromkeys(_SHAPED, _SHAPE_FIELDS),
+    "inject": ("handler", "adapter_path", "append", "prepend", "separator"),
 }
 
 
@@ -47,13 +55,14 @@ class SettingsError(ValueError):
 class DecoratorSettings:
     """The arguments of one of the LoRA decorators, as plain data.
 
-    ``handler`` is ``"register"``, ``"unregister"`` or ``"inject"``;
-    register and unregister take ``request_shape`` (and optionally
-    ``response_shape``), inject takes ``adapter_path``, ``append`` and
-    ``separator``::
+    ``handler`` is ``"register"``, ``"unregister"``, ``"list"``,
+    ``"describe"``, ``"update"`` or ``"inject"``. All but inject take
+    ``request_shape`` (and optionally ``response_shape``); inject takes
+    ``adapter_path``, ``append`` or ``prepend``, and ``separator``::
 
         DecoratorSettings("register", request_shape={"adapter_id": "body.name"})
         DecoratorSettings("inject", adapter_path="model", append=True, separator=":")
+        DecoratorSettings("inject", adapter_path="model", prepend=True, separator=":")
     """
 
     handler: HandlerKind
@@ -62,6 +71,7 @@ class DecoratorSettings:
     adapter_path: str | None = None
     append: bool = False
     separator: str | None = None
+    prepend: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DecoratorSettings:
@@ -87,16 +97,18 @@ class DecoratorSettings:
                     f"{name} must be a dict of JMESPath expressions, got "
                     f"{type(value).__name__}"
                 )
-        append = data.get("append", False)
-        if not isinstance(append, bool):
-            raise SettingsError(f"append must be true or false, got {append!r}")
+        for name in ("append", "prepend"):
+            flag = data.get(name, False)
+            if not isinstance(flag, bool):
+                raise SettingsError(f"{name} must be true or false, got {flag!r}")
         return cls(
             handler=cast(HandlerKind, handler),
             request_shape=data.get("request_shape"),
             response_shape=data.get("response_shape"),
             adapter_path=data.get("adapter_path"),
-            append=append,
+            append=data.get("append", False),
             separator=data.get("separator"),
+            prepend=data.get("prepend", False),
         )
 
     @classmethod
@@ -125,19 +137,25 @@ class DecoratorSettings:
         ):
             return None
         injection = transform.injections[0]
-        if injection.prepends:
-            return None
         return cls(
             "inject",
             adapter_path=injection.target,
-            append=injection.joins,
+            append=injection.joins and not injection.prepends,
             separator=injection.separator,
+            prepend=injection.prepends,
         )
 
     @property
     def handler_type(self) -> str:
         """The registry name of the handler type: ``register_adapter``..."""
         return HANDLER_TYPES[self.handler]
+
+    @property
+    def factory_name(self) -> str:
+        """The name of the decorator factory: ``register_load_adapter_handler``..."""
+        if self.handler == "inject":
+            return "inject_adapter_id"
+        return _SHAPED[self.handler].__name__
 
     @property
     def shape(self) -> Mapping[str, Any] | None:
@@ -157,13 +175,10 @@ class DecoratorSettings:
                 cast(str, self.adapter_path),
                 append=self.append,
                 separator=self.separator,
+                prepend=self.prepend,
                 registry=registry,
             )
-        factory = (
-            register_load_adapter_handler
-            if self.handler == "register"
-            else register_unload_adapter_handler
-        )
+        factory = _SHAPED[self.handler]
         return factory(self.request_shape, self.response_shape, registry=registry)
 
     def source(self) -> str:
@@ -172,13 +187,15 @@ class DecoratorSettings:
             arguments = [repr(self.adapter_path)]
             if self.append:
                 arguments.append("append=True")
+            if self.prepend:
+                arguments.append("prepend=True")
             if self.separator is not None:
                 arguments.append(f"separator={self.separator!r}")
         else:
             arguments = [f"request_shape={_python(self.request_shape)}"]
             if self.response_shape is not None:
                 arguments.append(f"response_shape={_python(self.response_shape)}")
-        return f"@{_FACTORIES[self.handler]}({', '.join(arguments)})"
+        return f"@{self.factory_name}({', '.join(arguments)})"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready data, the form ``from_dict`` reads."""
@@ -186,6 +203,8 @@ class DecoratorSettings:
         if self.handler == "inject":
             data["adapter_path"] = self.adapter_path
             data["append"] = self.append
+            if self.prepend:
+                data["prepend"] = True
             data["separator"] = self.separator
         else:
             data["request_shape"] = self.request_shape

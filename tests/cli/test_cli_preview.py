@@ -95,6 +95,71 @@ def test_inject_append(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
 
 
+def test_inject_prepend(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(
+        tmp_path,
+        "curl localhost/v1/completions -H 'X-Amzn-SageMaker-Adapter-Identifier: fr' "
+        '--json \'{"model": "base"}\'',
+    )
+    status = main(
+        ["preview", "--inject", "model", "--prepend", "--separator", ":", path]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "inject_adapter_id('model', prepend=True, separator=':')" in out
+    assert '"model": "fr:base"' in out
+
+
+def test_append_and_prepend_together_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, REGISTER_CURL)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["preview", "--inject", "m", "--append", "--prepend", path])
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("handler", "request_text", "shape", "status", "shown"),
+    [
+        (
+            "list",
+            "curl 'localhost:8080/adapters?limit=5&next_page_token=10'",
+            '{"limit": "query_params.limit", "start": "query_params.next_page_token"}',
+            0,
+            "limit = query_params.limit  -> 5",
+        ),
+        (
+            "describe",
+            "curl localhost:8080/adapters/team/fr",
+            '{"name": "path_params.adapter_name"}',
+            0,
+            'name = path_params.adapter_name  -> "team/fr"',
+        ),
+        (
+            "update",
+            'curl localhost:8080/adapters/fr/update --json \'{"src": "s3://x"}\'',
+            '{"pin": "body.pin"}',
+            1,
+            "src cannot be changed by an update",
+        ),
+    ],
+)
+def test_list_describe_and_update(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    handler: str,
+    request_text: str,
+    shape: str,
+    status: int,
+    shown: str,
+) -> None:
+    path = write(tmp_path, request_text)
+    assert main(["preview", "--handler", handler, "--shape", shape, path]) == status
+    assert shown in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -105,7 +170,11 @@ def test_inject_append(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         (["--handler", "register", "--shape", "[1]"], "--shape must be a JSON object"),
         (
             ["--handler", "register", "--append"],
-            "--append and --separator go with --inject",
+            "--append, --prepend and --separator go with --inject",
+        ),
+        (
+            ["--handler", "list", "--prepend"],
+            "--append, --prepend and --separator go with --inject",
         ),
         (
             ["--inject", "model", "--shape", SHAPE],

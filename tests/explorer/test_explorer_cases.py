@@ -18,8 +18,9 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from lora_lab import HandlerRegistry, bootstrap
-from lora_lab.explorer import Preview, parse_request
+from lora_lab.explorer import parse_request
 from lora_lab.explorer.cases import EXPECTATIONS, Case, load_case, load_cases
+from tests.explorer.expectations import check_expected
 
 CASES = load_cases()
 
@@ -90,53 +91,16 @@ def serve(case: Case) -> Served:
     )
 
 
-def check_expected(result: Preview, expected: dict[str, Any]) -> None:
-    """Assert each expectation the case names."""
-    for key, value in expected.items():
-        if key == "outcome":
-            assert result.outcome == value
-        elif key == "status":
-            assert result.status == value
-        elif key == "response_text":
-            assert result.response is not None
-            assert result.response.text == value
-        elif key == "response_json":
-            assert result.response is not None
-            assert result.response.json == value
-        elif key == "values":
-            assert result.values == value
-        elif key == "handler_data":
-            assert result.handler_input is not None
-            assert result.handler_input.data == value
-        elif key == "handler_body_json":
-            assert result.handler_input is not None
-            assert result.handler_input.request.json == value
-        elif key == "handler_path_params":
-            assert result.handler_input is not None
-            assert dict(result.handler_input.request.path_params) == value
-        elif key == "rejection_stage":
-            assert result.rejection is not None
-            assert result.rejection.stage == value
-        elif key == "error_fields":
-            assert result.rejection is not None
-            assert [error["field"] for error in result.rejection.errors] == value
-        elif key == "patch":
-            assert result.injection is not None
-            assert result.injection.patch == value
-        elif key == "finding_codes":
-            assert [finding.code for finding in result.findings] == value
-        elif key == "input_error_line":
-            assert result.input_error is not None
-            assert result.input_error.line == value
-        else:  # pragma: no cover - load_cases refuses unknown keys
-            raise AssertionError(f"unknown expectation {key}")
-
-
 def test_there_are_enough_cases_of_each_kind() -> None:
     groups = [case.name.split("-", 1)[0] for case in CASES]
     assert len(CASES) >= 30
     for group in ("register", "unregister", "inject", "hostile", "invalid"):
         assert group in groups
+    for group in ("list", "describe", "update"):
+        outcomes = [c.expected["outcome"] for c in CASES if c.name.startswith(group)]
+        assert len(outcomes) >= 2 and "rejected" in outcomes, group
+    prepends = [c for c in CASES if c.decorator.prepend]
+    assert {c.expected["outcome"] for c in prepends} == {"accepted", "rejected"}
     assert len({case.name for case in CASES}) == len(CASES)
 
 

@@ -42,7 +42,16 @@ EXPECTATIONS = (
 """The keys ``expected`` may hold."""
 
 
-_GROUPS = ("register", "unregister", "inject", "hostile", "invalid")
+_GROUPS = (
+    "register",
+    "unregister",
+    "list",
+    "describe",
+    "update",
+    "inject",
+    "hostile",
+    "invalid",
+)
 
 
 class CaseError(ValueError):
@@ -75,7 +84,7 @@ class Case:
 
 
 def load_cases() -> list[Case]:
-    """Return every case: register, unregister, inject, hostile input, then errors.
+    """Return every case: the calls in route order, inject, hostile input, errors.
 
     Within each group the cases are in the order of their names.
     """
@@ -94,6 +103,14 @@ def load_case(name: str) -> Case:
             return case
     known = ", ".join(case.name for case in load_cases())
     raise KeyError(f"no case named {name!r}; the cases are: {known}")
+
+
+def read_case(text: str, filename: str = "case.json") -> Case:
+    """Read one case from the JSON text of a case file.
+
+    Raises :class:`CaseError` naming ``filename`` and what is wrong.
+    """
+    return _read(filename, text)
 
 
 def _gallery_order(item: Any) -> tuple[int, str]:
