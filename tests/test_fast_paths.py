@@ -1,0 +1,59 @@
+"""The request path's shortcuts give exactly what the general code gives."""
+
+from __future__ import annotations
+
+import jmespath
+import pytest
+
+from lora_lab.shapes import compile_shape
+from lora_lab.transforms.document import HeaderMap
+
+DOCUMENT = {
+    "body": {
+        "name": "tuned",
+        "nested": {"deeper": {"leaf": 1}},
+        "items": [{"name": "first"}],
+        "text": "a string",
+        "count": 3,
+        "flag": False,
+        "nothing": None,
+    },
+    "headers": HeaderMap(
+        {"x-amzn-sagemaker-adapter-identifier": "adapter-7", "content-type": "json"}
+    ),
+    "path_params": {"adapter_name": "tuned"},
+}
+
+EXPRESSIONS = [
+    "body",
+    "body.name",
+    "body.nested.deeper.leaf",
+    "body.nested.deeper",
+    "body.items.name",
+    "body.text.length",
+    "body.count.value",
+    "body.flag.value",
+    "body.nothing.value",
+    "body.missing.value",
+    "query_params.name",
+    'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+    'headers."x-amzn-sagemaker-adapter-identifier"',
+    "path_params.adapter_name",
+    "body.items[0].name",
+    "length(body.text)",
+]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_shape_evaluation_matches_jmespath(expression: str) -> None:
+    shape = compile_shape({"value": expression})
+
+    assert shape.evaluate(DOCUMENT) == {"value": jmespath.search(expression, DOCUMENT)}
+
+
+def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
+    shape = compile_shape({"a": "body.nested.deeper", "b": "body.items[0].name"})
+
+    fields = {entry.key: entry.fields for entry in shape}
+
+    assert fields == {"a": ("body", "nested", "deeper"), "b": None}
