@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import jmespath
 import pytest
 
 from lora_lab.shapes import compile_shape
-from lora_lab.transforms.document import HeaderMap
+from lora_lab.transforms.document import HeaderMap, _loads
 
 DOCUMENT = {
     "body": {
@@ -57,3 +59,44 @@ def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
     fields = {entry.key: entry.fields for entry in shape}
 
     assert fields == {"a": ("body", "nested", "deeper"), "b": None}
+
+
+BODIES = [
+    b'{"name": "tuned", "src": "s3://bucket/a"}',
+    '{"text": "caf\u00e9 \u2603"}'.encode(),
+    '{"text": "caf\u00e9"}'.encode("utf-16"),
+    '{"text": "caf\u00e9"}'.encode("utf-16-le"),
+    '{"text": "caf\u00e9"}'.encode("utf-32"),
+    b"\xef\xbb\xbf" + b'{"bom": true}',
+    b'{"lone": "\\ud800"}',
+    b"[1, 2.5, -3e2, true, null]",
+    b'"just a string"',
+    b'{"value": NaN}',
+    b'{"value": -Infinity}',
+    b'{"broken": ',
+    b"\xff\xfe\x00",
+    b'{"a": 1} trailing',
+    b"",
+]
+
+
+def reference_parse(raw: bytes) -> object:
+    def reject(name: str) -> object:
+        raise ValueError(f"{name} is not a JSON value")
+
+    try:
+        return ("ok", json.loads(raw, parse_constant=reject))
+    except ValueError as error:
+        return ("error", type(error), str(error))
+
+
+def shortcut_parse(raw: bytes) -> object:
+    try:
+        return ("ok", _loads(raw))
+    except ValueError as error:
+        return ("error", type(error), str(error))
+
+
+@pytest.mark.parametrize("raw", BODIES)
+def test_body_parsing_matches_json_loads(raw: bytes) -> None:
+    assert shortcut_parse(raw) == reference_parse(raw)
