@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -32,11 +33,16 @@ print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules)}}))
 
 def import_cost(module: str) -> tuple[float, list[str]]:
     """Seconds ``import module`` takes after fastapi, and the modules then loaded."""
+    # An installed package imports from compiled bytecode; let the warm-up
+    # import write it even where the environment turns that off.
+    environment = dict(os.environ)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     completed = subprocess.run(
         [sys.executable, "-c", _PROBE.format(module=module)],
         capture_output=True,
         text=True,
         check=True,
+        env=environment,
     )
     result = json.loads(completed.stdout)
     return result["seconds"], result["modules"]
