@@ -79,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     results["imports"] = import_samples
     print(report.import_table(import_samples, jupyter), flush=True)
 
+    print(report.summary_table(timings, loads, import_samples, names), flush=True)
     print(report.targets_table(timings, loads, import_samples, jupyter), flush=True)
     if args.json is not None:
         args.json.write_text(json.dumps(report.as_json(results), indent=2) + "\n")

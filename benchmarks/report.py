@@ -221,6 +221,54 @@ def targets_table(
     )
 
 
+def summary_table(
+    timings: list[Timing],
+    loads: list[Load],
+    import_samples: dict[str, list[float]],
+    names: list[str],
+) -> str:
+    """Render one short table: every scenario family as a range of ratios."""
+    rows = []
+    for label in ("register", "unregister"):
+        members = [t for t in timings if t.scenario.group == label]
+        if members:
+            rows.append([label, *[_ratio_range(members, name) for name in names[1:]]])
+    sizes: dict[str, list[Timing]] = defaultdict(list)
+    for timing in timings:
+        if timing.scenario.group.startswith("inject"):
+            sizes[timing.scenario.name.rsplit(" ", 1)[1]].append(timing)
+    for size, members in sizes.items():
+        rows.append(
+            [
+                f"inject {size} ({len(members)} variants)",
+                *[_ratio_range(members, name) for name in names[1:]],
+            ]
+        )
+    groups = _size_groups(timings)
+    if groups:
+        cells = []
+        for name in names[1:]:
+            ratios = [slope(m, name) / slope(m, "floor") for m in groups.values()]
+            cells.append(_range(ratios))
+        rows.append(["growth with body size (slope)", *cells])
+    if loads:
+        cells = []
+        for name in names[1:]:
+            ratios = [load.ratio("requests_per_second", name) for load in loads]
+            cells.append(_range(ratios))
+        rows.append([f"HTTP requests/s ({len(loads)} scenarios)", *cells])
+    imported = [
+        f"{median_ms(import_samples[name]):.1f} ms" if name in import_samples else ""
+        for name in names[1:]
+    ]
+    rows.append(["import, over fastapi", *imported])
+    return _table(
+        "## Summary (ratio to the floor: lowest-highest, median in brackets)",
+        ["", *names[1:]],
+        rows,
+    )
+
+
 def as_json(results: dict[str, Any]) -> dict[str, Any]:
     """Return every sample of ``results`` in a form ``json.dumps`` takes."""
     return {
@@ -246,6 +294,17 @@ def as_json(results: dict[str, Any]) -> dict[str, Any]:
         ],
         "imports_seconds": results["imports"],
     }
+
+
+def _ratio_range(timings: list[Timing], name: str) -> str:
+    return _range([timing.ratio(name) for timing in timings])
+
+
+def _range(ratios: list[float]) -> str:
+    if len(ratios) == 1:
+        return f"{ratios[0]:.2f}x"
+    median = statistics.median(ratios)
+    return f"{min(ratios):.2f}-{max(ratios):.2f}x ({median:.2f}x)"
 
 
 def _size_groups(timings: list[Timing]) -> dict[str, list[Timing]]:
