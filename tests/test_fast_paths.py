@@ -6,9 +6,12 @@ import json
 
 import jmespath
 import pytest
+from starlette.datastructures import QueryParams
 
+from lora_lab.errors import RequestError
 from lora_lab.shapes import compile_shape
 from lora_lab.transforms.document import HeaderMap, _loads
+from lora_lab.transforms.lora.register import validate_register_fields
 
 DOCUMENT = {
     "body": {
@@ -100,3 +103,50 @@ def shortcut_parse(raw: bytes) -> object:
 @pytest.mark.parametrize("raw", BODIES)
 def test_body_parsing_matches_json_loads(raw: bytes) -> None:
     assert shortcut_parse(raw) == reference_parse(raw)
+
+
+class Name(str):
+    """A string subclass, which the register fields accept like a string."""
+
+
+REGISTER_CASES = [
+    (
+        {"name": "tuned", "src": "s3://b/a"},
+        {"name": "tuned", "src": "s3://b/a", "preload": True, "pin": False},
+    ),
+    (
+        {"name": "tuned", "src": "/a", "preload": False, "pin": True, "extra": 1},
+        {"name": "tuned", "src": "/a", "preload": False, "pin": True},
+    ),
+    (
+        {"name": Name("tuned"), "src": "/a"},
+        {"name": "tuned", "src": "/a", "preload": True, "pin": False},
+    ),
+    ({"name": " ", "src": "/a"}, ["name"]),
+    ({"name": "tuned", "src": 3}, ["src"]),
+    ({"src": "/a"}, ["name"]),
+    ({"name": None, "src": None}, ["name", "src"]),
+    ({"name": "tuned", "src": "/a", "preload": "true"}, ["preload"]),
+    ({"name": "tuned", "src": "/a", "pin": 1}, ["pin"]),
+]
+
+
+@pytest.mark.parametrize(("sent", "expected"), REGISTER_CASES)
+def test_register_fields_from_the_body(
+    sent: dict[str, object], expected: object
+) -> None:
+    if isinstance(expected, dict):
+        assert validate_register_fields(sent, location="body") == expected
+        return
+    with pytest.raises(RequestError) as raised:
+        validate_register_fields(sent, location="body")
+    assert [problem.field for problem in raised.value.problems] == expected
+    assert {problem.location for problem in raised.value.problems} == {"body"}
+
+
+def test_register_fields_from_the_query_convert_flags() -> None:
+    query = QueryParams("name=tuned&src=/a&preload=false&pin=1")
+
+    fields = validate_register_fields(dict(query), location="query", query=query)
+
+    assert fields == {"name": "tuned", "src": "/a", "preload": False, "pin": True}

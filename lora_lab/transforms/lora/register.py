@@ -75,6 +75,22 @@ def validate_register_fields(
 
     Raises :class:`RequestError` listing every field that is wrong.
     """
+    if query is None:
+        # The request as SageMaker sends it, checked in one step; anything
+        # else takes the long way, which says what is wrong.
+        name = sent.get("name")
+        src = sent.get("src")
+        preload = sent.get("preload", True)
+        pin = sent.get("pin", False)
+        if (
+            type(name) is str
+            and name.strip()
+            and type(src) is str
+            and src.strip()
+            and type(preload) is bool
+            and type(pin) is bool
+        ):
+            return {"name": name, "src": src, "preload": preload, "pin": pin}
     problems: list[Problem] = []
     fields: dict[str, Any] = {}
     if query is not None:
