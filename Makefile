@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve explore test lint typecheck unit browser clean
+.PHONY: serve explore test lint typecheck unit browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ unit: venv browser
 	$(BIN)/pytest
 
 test: browser lint typecheck unit
+
+# Benchmarks are not tests: they take minutes and report ratios, never fail on
+# speed. BENCH_ARGS passes options on, e.g. make bench BENCH_ARGS=--quick.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) \
+		|| echo "Could not install wrk: the HTTP benchmarks will be skipped."
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jmespath.parser import ParsedResult
@@ -12,6 +12,7 @@ from lora_lab.errors import ShapeError
 from lora_lab.shapes.expressions import (
     DOCUMENT_ROOTS,
     compile_expression,
+    field_path,
     leading_roots,
 )
 
@@ -23,6 +24,10 @@ class ShapeEntry:
     path: tuple[str, ...]
     expression: str
     parsed: ParsedResult
+    fields: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", field_path(self.parsed.parsed))
 
     @property
     def key(self) -> str:
@@ -31,7 +36,17 @@ class ShapeEntry:
 
     def search(self, document: Mapping[str, Any]) -> Any:
         """Evaluate the expression against ``document``."""
-        return self.parsed.search(document)
+        if self.fields is None:
+            return self.parsed.search(document)
+        value: Any = document
+        for name in self.fields:
+            # What JMESPath does for a field: a value without .get (a list,
+            # a string, None) has no such field.
+            try:
+                value = value.get(name)
+            except AttributeError:
+                return None
+        return value
 
 
 class CompiledShape:
@@ -124,7 +139,7 @@ def _evaluate(plan: _Plan, document: Mapping[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, step in plan:
         if isinstance(step, ShapeEntry):
-            result[key] = step.parsed.search(document)
+            result[key] = step.search(document)
         else:
             result[key] = _evaluate(step, document)
     return result

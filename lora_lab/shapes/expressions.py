@@ -111,6 +111,27 @@ def leading_roots(node: Any) -> frozenset[str] | None:
     return None
 
 
+def field_path(node: Any) -> tuple[str, ...] | None:
+    """Return the names of a plain field chain (``body.name``), else None.
+
+    ``node`` is a parsed JMESPath tree. Such chains are nearly every shape's
+    expressions, and following them with ``.get`` gives what JMESPath
+    gives, at a fraction of the cost of its tree interpreter.
+    """
+    kind = node["type"]
+    if kind == "field":
+        return (node["value"],)
+    if kind != "subexpression":
+        return None
+    names: list[str] = []
+    for child in node["children"]:
+        child_names = field_path(child)
+        if child_names is None:
+            return None
+        names.extend(child_names)
+    return tuple(names)
+
+
 def _quote_outside_literals(expression: str) -> Any:
     inside = _literal_spans(expression)
 

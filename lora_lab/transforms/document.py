@@ -65,7 +65,7 @@ def full_document(request: Request, body: Any) -> dict[str, Any]:
 def parse_json(raw: bytes, *, what: str = "request body") -> Any:
     """Parse ``raw`` as JSON or raise a :class:`RequestError` saying why not."""
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return _loads(raw)
     except json.JSONDecodeError as error:
         reason = f"{error.msg} at line {error.lineno}, column {error.colno}"
     except UnicodeDecodeError:
@@ -178,3 +178,14 @@ def serialize_json(payload: Any) -> bytes:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+# json.loads builds a new decoder on every call that passes it an option.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _loads(raw: bytes) -> Any:
+    """Do what ``json.loads(raw, parse_constant=_reject_constant)`` does."""
+    if not isinstance(raw, (bytes, bytearray)):
+        return json.loads(raw, parse_constant=_reject_constant)
+    return _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from lora_lab.registry import RouteConfig
@@ -19,6 +20,7 @@ from lora_lab.transforms.lora.fields import (
     check_repeats,
     raise_problems,
     read_fields,
+    well_formed_register_fields,
 )
 
 
@@ -48,7 +50,8 @@ class RegisterLoRAApiTransform(LoRAAdapterTransform):
         sent, location, handed_on = await read_fields(
             request, "with the adapter's name and src"
         )
-        fields = check_register_fields(sent, location, request)
+        query = request.query_params if location == "query" else None
+        fields = check_register_fields(sent, location, query)
         return self.shape_request(
             request,
             {**sent, **fields},
@@ -58,14 +61,19 @@ class RegisterLoRAApiTransform(LoRAAdapterTransform):
 
 
 def check_register_fields(
-    sent: dict[str, Any], location: str, request: Request
+    sent: dict[str, Any], location: str, query: QueryParams | None = None
 ) -> dict[str, Any]:
-    """Return ``name``, ``src``, ``preload`` and ``pin`` checked, defaults filled in."""
-    problems = (
-        check_repeats(request.query_params, (*REQUIRED, *FLAGS))
-        if location == "query"
-        else []
-    )
+    """Return ``name``, ``src``, ``preload`` and ``pin`` checked, defaults filled in.
+
+    ``query`` is the query string when the fields came from it, so that a
+    field given twice is caught. Raises :class:`RequestError` listing every
+    field that is wrong.
+    """
+    if query is None:
+        fields = well_formed_register_fields(sent)
+        if fields is not None:
+            return fields
+    problems = check_repeats(query, (*REQUIRED, *FLAGS)) if query is not None else []
     names, name_problems = check_name_and_src(sent, location)
     flags, flag_problems = check_flags(sent, location, {"preload": True, "pin": False})
     raise_problems("register", [*problems, *name_problems, *flag_problems])

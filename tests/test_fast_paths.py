@@ -1,0 +1,154 @@
+"""The request path's shortcuts give exactly what the general code gives."""
+
+from __future__ import annotations
+
+import json
+
+import jmespath
+import pytest
+from starlette.datastructures import QueryParams
+
+from lora_lab.errors import RequestError
+from lora_lab.shapes import compile_shape
+from lora_lab.transforms.document import HeaderMap, _loads
+from lora_lab.transforms.lora.register import check_register_fields
+
+DOCUMENT = {
+    "body": {
+        "name": "tuned",
+        "nested": {"deeper": {"leaf": 1}},
+        "items": [{"name": "first"}],
+        "text": "a string",
+        "count": 3,
+        "flag": False,
+        "nothing": None,
+    },
+    "headers": HeaderMap(
+        {"x-amzn-sagemaker-adapter-identifier": "adapter-7", "content-type": "json"}
+    ),
+    "path_params": {"adapter_name": "tuned"},
+}
+
+EXPRESSIONS = [
+    "body",
+    "body.name",
+    "body.nested.deeper.leaf",
+    "body.nested.deeper",
+    "body.items.name",
+    "body.text.length",
+    "body.count.value",
+    "body.flag.value",
+    "body.nothing.value",
+    "body.missing.value",
+    "query_params.name",
+    'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+    'headers."x-amzn-sagemaker-adapter-identifier"',
+    "path_params.adapter_name",
+    "body.items[0].name",
+    "length(body.text)",
+]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_shape_evaluation_matches_jmespath(expression: str) -> None:
+    shape = compile_shape({"value": expression})
+
+    assert shape.evaluate(DOCUMENT) == {"value": jmespath.search(expression, DOCUMENT)}
+
+
+def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
+    shape = compile_shape({"a": "body.nested.deeper", "b": "body.items[0].name"})
+
+    fields = {entry.key: entry.fields for entry in shape}
+
+    assert fields == {"a": ("body", "nested", "deeper"), "b": None}
+
+
+BODIES = [
+    b'{"name": "tuned", "src": "s3://bucket/a"}',
+    '{"text": "caf\u00e9 \u2603"}'.encode(),
+    '{"text": "caf\u00e9"}'.encode("utf-16"),
+    '{"text": "caf\u00e9"}'.encode("utf-16-le"),
+    '{"text": "caf\u00e9"}'.encode("utf-32"),
+    b"\xef\xbb\xbf" + b'{"bom": true}',
+    b'{"lone": "\\ud800"}',
+    b"[1, 2.5, -3e2, true, null]",
+    b'"just a string"',
+    b'{"value": NaN}',
+    b'{"value": -Infinity}',
+    b'{"broken": ',
+    b"\xff\xfe\x00",
+    b'{"a": 1} trailing',
+    b"",
+]
+
+
+def reference_parse(raw: bytes) -> object:
+    def reject(name: str) -> object:
+        raise ValueError(f"{name} is not a JSON value")
+
+    try:
+        return ("ok", json.loads(raw, parse_constant=reject))
+    except ValueError as error:
+        return ("error", type(error), str(error))
+
+
+def shortcut_parse(raw: bytes) -> object:
+    try:
+        return ("ok", _loads(raw))
+    except ValueError as error:
+        return ("error", type(error), str(error))
+
+
+@pytest.mark.parametrize("raw", BODIES)
+def test_body_parsing_matches_json_loads(raw: bytes) -> None:
+    assert shortcut_parse(raw) == reference_parse(raw)
+
+
+class Name(str):
+    """A string subclass, which the register fields accept like a string."""
+
+
+REGISTER_CASES = [
+    (
+        {"name": "tuned", "src": "s3://b/a"},
+        {"name": "tuned", "src": "s3://b/a", "preload": True, "pin": False},
+    ),
+    (
+        {"name": "tuned", "src": "/a", "preload": True, "pin": True, "extra": 1},
+        {"name": "tuned", "src": "/a", "preload": True, "pin": True},
+    ),
+    ({"name": "tuned", "src": "/a", "preload": False, "pin": True}, ["pin"]),
+    ({"name": "\ud800", "src": "/a"}, ["name"]),
+    (
+        {"name": Name("tuned"), "src": "/a"},
+        {"name": "tuned", "src": "/a", "preload": True, "pin": False},
+    ),
+    ({"name": " ", "src": "/a"}, ["name"]),
+    ({"name": "tuned", "src": 3}, ["src"]),
+    ({"src": "/a"}, ["name"]),
+    ({"name": None, "src": None}, ["name", "src"]),
+    ({"name": "tuned", "src": "/a", "preload": "true"}, ["preload"]),
+    ({"name": "tuned", "src": "/a", "pin": 1}, ["pin"]),
+]
+
+
+@pytest.mark.parametrize(("sent", "expected"), REGISTER_CASES)
+def test_register_fields_from_the_body(
+    sent: dict[str, object], expected: object
+) -> None:
+    if isinstance(expected, dict):
+        assert check_register_fields(sent, "body") == expected
+        return
+    with pytest.raises(RequestError) as raised:
+        check_register_fields(sent, "body")
+    assert [problem.field for problem in raised.value.problems] == expected
+    assert {problem.location for problem in raised.value.problems} == {"body"}
+
+
+def test_register_fields_from_the_query_convert_flags() -> None:
+    query = QueryParams("name=tuned&src=/a&preload=true&pin=1")
+
+    fields = check_register_fields(dict(query), "query", query)
+
+    assert fields == {"name": "tuned", "src": "/a", "preload": True, "pin": True}
