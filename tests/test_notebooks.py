@@ -71,6 +71,11 @@ def test_notebook_runs_twice_in_one_kernel(
         timeout=CELL_TIMEOUT,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    # Warnings are errors in this process (pyproject.toml), and this module
+    # makes no exception. nbclient leaves a kernel it was handed running,
+    # with its client's zmq sockets open, which zmq reports as a
+    # ResourceWarning when they are collected; cleanup_kc=True has it shut
+    # the kernel down and close the sockets instead.
     with client.setup_kernel(cleanup_kc=True):
         failure = _run_cells_twice(client, notebook, path.name)
     if failure is not None:
