@@ -103,3 +103,6 @@ nb_execution_timeout = 60
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# No page shows a live widget (a static page cannot run one), so the site
+# loads no widget scripts from a CDN; it loads no third-party script at all.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
