@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve explore test lint typecheck unit browser bench clean
+.PHONY: serve explore test lint typecheck unit docs browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,12 @@ typecheck: venv
 unit: venv browser
 	$(BIN)/pytest
 
-test: browser lint typecheck unit
+# The site, from scratch (-E), with every notebook executed; a warning fails
+# the build, and --keep-going reports all of them at once.
+docs: venv
+	$(BIN)/sphinx-build -W --keep-going -E -q -b html docs docs/_build/html
+
+test: browser lint typecheck unit docs
 
 # Benchmarks are not tests: they take minutes and report ratios, never fail on
 # speed. BENCH_ARGS passes options on, e.g. make bench BENCH_ARGS=--quick.
@@ -57,4 +62,5 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts docs/_build \
+		docs/notebooks
