@@ -166,7 +166,10 @@ def _lint_leaf(key: str, value: Any, contract: RequestContract) -> list[Finding]
 def _lint_body_path(key: str, expression: str) -> Iterator[Finding]:
     if key == "body" or key.startswith("body."):
         rest = key[len("body.") :] or None
-        written = json.dumps({"body": {rest: "..."}} if rest else {"body": "..."})
+        nested: Any = "..."
+        for part in reversed(key.split(".")):
+            nested = {part: nested}
+        written = json.dumps(nested)
         yield Finding(
             key,
             expression,

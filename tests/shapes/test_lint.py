@@ -150,6 +150,10 @@ def test_inject_path_starting_with_body() -> None:
     [finding] = lint({"body.model": f'headers."{ADAPTER_IDENTIFIER_HEADER}"'}, INJECT)
     assert finding.code == "body-prefix"
     assert finding.replacement == "model"
+    [nested] = lint(
+        {"body.model.lora_name": f'headers."{ADAPTER_IDENTIFIER_HEADER}"'}, INJECT
+    )
+    assert '{"body": {"model": {"lora_name": "..."}}}' in nested.message
     appended = {"body.model": AppendOperation(":", 'headers."x"')}
     assert codes(appended, INJECT) == ["body-prefix"]  # type: ignore[arg-type]
 
