@@ -42,6 +42,8 @@ class AdapterInfo:
     rank: int
     target_modules: tuple[str, ...]
     tensors: Mapping[str, tuple[int, ...]]
+    pinned: bool = False
+    """Whether SageMaker asked to keep it loaded; this engine evicts none."""
 
 
 def read_adapter(name: str, path: str) -> AdapterInfo:

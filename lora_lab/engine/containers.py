@@ -1,11 +1,11 @@
 """Example SageMaker containers: the reference engine behind SageMaker's adapter API.
 
 Each builder returns a FastAPI app serving the engine's native routes and
-SageMaker's: ``GET /ping``, ``POST /invocations``, ``POST /adapters`` and
-``DELETE /adapters/{adapter_name}``. The handlers are registered in a
-:class:`~lora_lab.HandlerRegistry` of the container's own, so building a
-container never touches the default registry, and two containers can live
-in one process.
+SageMaker's: ``GET /ping``, ``POST /invocations`` and the adapter calls
+(register, unregister, list, describe and update under ``/adapters``). The
+handlers are registered in a :class:`~lora_lab.HandlerRegistry` of the
+container's own, so building a container never touches the default
+registry, and two containers can live in one process.
 
 Read them as the two usual ways of putting an engine behind SageMaker:
 
@@ -19,20 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from lora_lab.engine.adapters import AdapterInfo
 from lora_lab.engine.app import completion_response, create_engine_app
 from lora_lab.engine.engine import LoRAEngine
-from lora_lab.engine.errors import EngineError
+from lora_lab.engine.errors import EngineError, ModelNotFound
 from lora_lab.registry import HandlerRegistry
 from lora_lab.routes import bootstrap
 from lora_lab.transforms.lora import (
     inject_adapter_id,
+    register_describe_adapter_handler,
+    register_list_adapters_handler,
     register_load_adapter_handler,
     register_unload_adapter_handler,
+    register_update_adapter_handler,
 )
 
 
@@ -81,6 +86,7 @@ def create_vllm_container(
     async def completions(raw_request: Request) -> Response:
         return await completion_response(engine, raw_request)
 
+    _register_management_handlers(engine, registry)
     return bootstrap(app, registry=registry)
 
 
@@ -122,6 +128,7 @@ def create_sglang_container(
     async def completions(raw_request: Request) -> Response:
         return await completion_response(engine, raw_request)
 
+    _register_management_handlers(engine, registry)
     return bootstrap(app, registry=registry)
 
 
@@ -144,9 +151,7 @@ async def _load(
             data.lora_name, data.lora_path, load_inplace=load_inplace
         )
     except EngineError as error:
-        # Answer as the engine's own endpoint would; SageMaker's error mapping
-        # turns the engine's message into SageMaker's status and message.
-        return JSONResponse(error.to_dict(), status_code=error.status_code)
+        return _engine_error(error)
     return Response(status_code=200)
 
 
@@ -154,8 +159,71 @@ async def _unload(engine: LoRAEngine, data: SimpleNamespace) -> Response:
     try:
         await engine.unload_adapter(data.lora_name)
     except EngineError as error:
-        return JSONResponse(error.to_dict(), status_code=error.status_code)
+        return _engine_error(error)
     return Response(status_code=200)
+
+
+def _register_management_handlers(
+    engine: LoRAEngine, registry: HandlerRegistry
+) -> None:
+    """List, describe and update, the same for both containers."""
+
+    @register_list_adapters_handler(
+        request_shape={
+            "limit": "query_params.limit",
+            "start": "query_params.next_page_token",
+        },
+        registry=registry,
+    )
+    async def list_adapters(data: SimpleNamespace, raw_request: Request) -> Any:
+        names = list(engine.adapters)
+        start = data.start or 0
+        page = names[start : start + data.limit]
+        following = start + data.limit
+        return {
+            "adapters": [describe_adapter(engine.adapters[name]) for name in page],
+            "next_page_token": following if following < len(names) else None,
+        }
+
+    @register_describe_adapter_handler(
+        request_shape={"lora_name": "path_params.adapter_name"}, registry=registry
+    )
+    async def describe(data: SimpleNamespace, raw_request: Request) -> Any:
+        info = engine.adapters.get(data.lora_name)
+        if info is None:
+            return _engine_error(
+                ModelNotFound(f"The adapter {data.lora_name!r} cannot be found.")
+            )
+        return describe_adapter(info)
+
+    @register_update_adapter_handler(
+        request_shape={"lora_name": "path_params.adapter_name", "pin": "body.pin"},
+        registry=registry,
+    )
+    async def update(data: SimpleNamespace, raw_request: Request) -> Response:
+        try:
+            await engine.update_adapter(data.lora_name, pinned=data.pin)
+        except EngineError as error:
+            return _engine_error(error)
+        return Response(status_code=200)
+
+
+def describe_adapter(info: AdapterInfo) -> dict[str, Any]:
+    """Describe a loaded adapter as SageMaker's describe and list calls do."""
+    return {
+        "name": info.name,
+        "src": str(info.path),
+        "rank": info.rank,
+        "target_modules": list(info.target_modules),
+        "preload": True,
+        "pin": info.pinned,
+    }
+
+
+def _engine_error(error: EngineError) -> Response:
+    # Answer as the engine's own endpoint would; SageMaker's error mapping
+    # turns the engine's message into SageMaker's status and message.
+    return JSONResponse(error.to_dict(), status_code=error.status_code)
 
 
 def _container_app(engine: LoRAEngine, style: str) -> FastAPI:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -143,6 +143,29 @@ class LoRAEngine:
                     param="lora_name",
                 )
         logger.info("Unloaded adapter %s", name)
+        return info
+
+    async def update_adapter(
+        self, name: str, *, pinned: bool | None = None
+    ) -> AdapterInfo:
+        """Change how the adapter ``name`` is kept and return it as it now is.
+
+        This engine loads every adapter when asked and evicts none, so
+        ``pinned`` is recorded and reported, not acted on; None leaves it as
+        it is. Raises ``ModelNotFound`` (404) when no adapter of that name
+        is loaded.
+        """
+        name = _require_text(name, "lora_name")
+        async with self._locks.hold(name):
+            info = self._adapters.get(name)
+            if info is None:
+                raise ModelNotFound(
+                    f"The adapter {name!r} cannot be found: it is not loaded. "
+                    f"{self._served()}",
+                    param="lora_name",
+                )
+            if pinned is not None:
+                info = self._adapters[name] = replace(info, pinned=pinned)
         return info
 
     async def generate(self, model: str, prompt: str, max_tokens: int = 16) -> str:

@@ -285,3 +285,48 @@ def test_two_containers_in_one_process_keep_their_own_adapters(
 
 def test_example_containers_are_named_for_the_cli() -> None:
     assert sorted(EXAMPLE_CONTAINERS) == ["sglang", "vllm"]
+
+
+@pytest.mark.parametrize("container", ["vllm", "sglang"])
+def test_list_describe_and_update_the_loaded_adapters(
+    request: pytest.FixtureRequest, samples: SampleAdapters, container: str
+) -> None:
+    client: TestClient = request.getfixturevalue(container)
+    register(client, "support", samples.support)
+    register(client, "org/v2", samples.support_v2)
+
+    first = client.get("/adapters", params={"limit": 1})
+    second = client.get("/adapters", params={"limit": 1, "next_page_token": 1})
+    pinned = client.post("/adapters/org%2Fv2/update", json={"pin": True})
+    described = client.get("/adapters/org%2Fv2")
+
+    assert [a["name"] for a in first.json()["adapters"]] == ["support"]
+    assert first.json()["next_page_token"] == 1
+    assert [a["name"] for a in second.json()["adapters"]] == ["org/v2"]
+    assert second.json()["next_page_token"] is None
+    assert (pinned.status_code, pinned.text) == (200, "Adapter org/v2 updated")
+    assert described.json() == {
+        "name": "org/v2",
+        "src": str(samples.support_v2),
+        "rank": 4,
+        "target_modules": described.json()["target_modules"],
+        "preload": True,
+        "pin": True,
+    }
+    assert described.json()["target_modules"]
+
+
+def test_describe_and_update_of_an_unknown_adapter_are_not_found(
+    vllm: TestClient,
+) -> None:
+    described = vllm.get("/adapters/billing")
+    updated = vllm.post("/adapters/billing/update", json={"pin": True})
+
+    assert (described.status_code, described.json()["detail"]) == (
+        404,
+        "The adapter billing was not found",
+    )
+    assert (updated.status_code, updated.json()["detail"]) == (
+        404,
+        "The adapter billing was not found",
+    )

@@ -274,3 +274,19 @@ def test_engine_limits_must_be_sensible(
 ) -> None:
     with pytest.raises(ValueError, match=expected):
         LoRAEngine(**arguments)  # type: ignore[arg-type]
+
+
+async def test_update_records_the_pin_and_keeps_the_rest(
+    samples: SampleAdapters,
+) -> None:
+    engine = LoRAEngine()
+    loaded = await engine.load_adapter("support", str(samples.support))
+
+    pinned = await engine.update_adapter("support", pinned=True)
+    unchanged = await engine.update_adapter("support")
+
+    assert (loaded.pinned, pinned.pinned, unchanged.pinned) == (False, True, True)
+    assert pinned.rank == loaded.rank
+    assert engine.adapters["support"].pinned is True
+    with pytest.raises(ModelNotFound):
+        await engine.update_adapter("billing", pinned=False)
