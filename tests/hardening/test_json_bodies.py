@@ -99,3 +99,24 @@ def test_inject_keeps_the_last_value_as_request_json_would(
     )
 
     assert reply.json() == {"prompt": "b", "model": "support"}
+
+
+def test_an_error_quoting_a_lone_surrogate_is_a_400_not_a_500(
+    registry: HandlerRegistry,
+) -> None:
+    # JMESPath's type error quotes the value it met.
+    @register_load_adapter_handler({"n": "abs(body.other)"}, registry=registry)
+    async def load(data: object, raw_request: Request) -> None:
+        raise AssertionError("not called")
+
+    client = TestClient(
+        bootstrap(FastAPI(), registry=registry), raise_server_exceptions=False
+    )
+    reply = client.post(
+        "/adapters", content=b'{"name": "a", "src": "s3://b", "other": "\\ud800"}'
+    )
+
+    assert reply.status_code == 400
+    [problem] = reply.json()["errors"]
+    assert problem["field"] == "n"
+    assert "\\ud800" in reply.text  # sent back escaped, as it came
