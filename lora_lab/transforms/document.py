@@ -85,10 +85,14 @@ def parse_json(
     except UnicodeDecodeError:
         reason = "it is not valid UTF-8"
     except RecursionError:
-        reason = "it is nested too deeply"
+        reason = _TOO_DEEP
     except ValueError as error:
         reason = str(error)
-    raise RequestError(
+    raise _not_json(what, reason)
+
+
+def _not_json(what: str, reason: str) -> RequestError:
+    return RequestError(
         f"The {what} is not valid JSON: {reason}.",
         [Problem("body", f"not valid JSON: {reason}")],
     )
@@ -178,7 +182,13 @@ class BufferedRequest(Request):
 
     def _bytes(self) -> bytes:
         if self._buffered_body is None:
-            self._buffered_body = serialize_json(self._payload)
+            try:
+                self._buffered_body = serialize_json(self._payload)
+            except RecursionError:
+                # The body was parsed nearer the bottom of the stack than the
+                # handler asks for it, so nesting that fit then may not now.
+                # Raised inside the handler, this is still the client's 400.
+                raise _not_json("request body", _TOO_DEEP) from None
         return self._buffered_body
 
 
@@ -190,6 +200,9 @@ def serialize_json(payload: Any) -> bytes:
     except UnicodeEncodeError:
         # A lone surrogate came in as a \u escape; send it back as one.
         return json.dumps(payload, separators=(",", ":")).encode("ascii")
+
+
+_TOO_DEEP = "it is nested too deeply"
 
 
 class DuplicateKeyError(ValueError):

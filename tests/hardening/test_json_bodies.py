@@ -15,7 +15,7 @@ from lora_lab import (
     register_load_adapter_handler,
 )
 from lora_lab.errors import RequestError
-from lora_lab.transforms.document import parse_json
+from lora_lab.transforms.document import BufferedRequest, parse_json
 
 ADAPTER = "X-Amzn-SageMaker-Adapter-Identifier"
 
@@ -120,3 +120,44 @@ def test_an_error_quoting_a_lone_surrogate_is_a_400_not_a_500(
     [problem] = reply.json()["errors"]
     assert problem["field"] == "n"
     assert "\\ud800" in reply.text  # sent back escaped, as it came
+
+
+def test_nesting_that_parses_but_cannot_be_written_back_is_a_400(
+    registry: HandlerRegistry,
+) -> None:
+    # The transform parses the body a few frames above where the handler
+    # asks for it again; somewhere near the interpreter's recursion limit a
+    # body fits the first and not the second. Try every depth around it.
+    app = FastAPI()
+
+    @app.post("/invocations")
+    @inject_adapter_id("model", registry=registry)
+    async def invoke(raw_request: Request) -> object:
+        return {"size": len(await raw_request.body())}
+
+    client = TestClient(app, raise_server_exceptions=False)
+    statuses = set()
+    for depth in range(900, 1001, 2):
+        body = b'{"x": ' + b"[" * depth + b"]" * depth + b"}"
+        reply = client.post("/invocations", content=body, headers={ADAPTER: "a"})
+        statuses.add(reply.status_code)
+        if reply.status_code == 400:
+            assert reply.json()["errors"][0]["field"] == "body"
+
+    assert statuses <= {200, 400}
+    assert 400 in statuses
+
+
+@pytest.mark.anyio
+async def test_a_rewritten_body_too_deep_to_serialise_is_a_request_error() -> None:
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    request = BufferedRequest(
+        Request(scope), payload={"model": "a", "x": deep}, rewritten=True
+    )
+
+    with pytest.raises(RequestError, match="nested too deeply") as raised:
+        await request.body()
+    assert raised.value.status_code == 400
