@@ -12,6 +12,7 @@ from lora_lab.transforms.document import (
     BufferedRequest,
     json_type_name,
     parse_json_object,
+    read_body,
 )
 
 REQUIRED = {
@@ -23,18 +24,19 @@ _QUERY_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 
 
 async def read_fields(
-    request: Request, purpose: str
+    request: Request, purpose: str, max_body_size: int | None
 ) -> tuple[dict[str, Any], str, Request]:
     """Return the fields sent, where they came from, and the request to hand on.
 
     The fields come from the JSON body or, when the body is empty, from the
-    query string, which is how SageMaker sends them.
+    query string, which is how SageMaker sends them. A body over
+    ``max_body_size`` bytes is refused with 413.
     """
-    raw = await request.body()
+    raw = await read_body(request, max_body_size)
     if raw.strip():
         sent = parse_json_object(raw, purpose=purpose)
         return sent, "body", BufferedRequest(request, body=raw, payload=sent)
-    return dict(request.query_params), "query", request
+    return dict(request.query_params), "query", BufferedRequest(request, body=raw)
 
 
 def check_repeats(query: QueryParams, names: tuple[str, ...]) -> list[Problem]:
