@@ -98,11 +98,16 @@ def check_name_and_src(
 def check_flags(
     sent: dict[str, Any], location: str, defaults: dict[str, bool | None]
 ) -> tuple[dict[str, bool | None], list[Problem]]:
-    """Check ``preload`` and ``pin``; a pinned adapter must be preloaded."""
+    """Check ``preload`` and ``pin``; a pinned adapter must be preloaded.
+
+    A flag that is null counts as not given, as a null ``name`` does.
+    """
     fields: dict[str, bool | None] = {}
     problems: list[Problem] = []
     for name in FLAGS:
-        value = sent.get(name, defaults[name])
+        value = sent.get(name)
+        if value is None:
+            value = defaults[name]
         if location == "query" and isinstance(value, str):
             value = _QUERY_BOOLEANS.get(value.strip().lower(), value)
         if value is None or isinstance(value, bool):
