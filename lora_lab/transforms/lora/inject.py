@@ -192,8 +192,9 @@ def parse_body_path(target: str) -> tuple[str, ...]:
 
 def _parse_body(raw: bytes) -> dict[str, Any]:
     # A key repeated in the body keeps its last value, as the handler's own
-    # request.json() would give it: refusing it costs a Python call per JSON
-    # object, half again the time of a request whose body is a long chat.
+    # request.json() would give it. Refusing it would cost a Python call per
+    # JSON object: a request with a long chat body would take half again as
+    # long.
     return parse_json_object(
         raw, purpose="to inject the adapter id into", unique_keys=False
     )
