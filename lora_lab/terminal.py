@@ -26,6 +26,23 @@ def inert(text: str) -> str:
     return "".join(_inert_char(char) for char in text)
 
 
+class Inert:
+    """Format ``text`` through :func:`inert`, only when it is formatted.
+
+    A log argument: ``logger.info("Unloaded %s", Inert(name))`` escapes the
+    name only if the record is written, and a name holding a newline or an
+    escape sequence cannot forge a log line or recolour the terminal.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return inert(self.text)
+
+
 def _inert_char(char: str) -> str:
     if char == " " or unicodedata.category(char) not in _UNSAFE_CATEGORIES:
         return char

@@ -10,7 +10,7 @@ from starlette.datastructures import QueryParams
 
 from lora_lab.errors import RequestError
 from lora_lab.shapes import compile_shape
-from lora_lab.transforms.document import HeaderMap, _loads
+from lora_lab.transforms.document import _LAST_VALUE_WINS, HeaderMap, _loads
 from lora_lab.transforms.lora.register import check_register_fields
 
 DOCUMENT = {
@@ -95,7 +95,7 @@ def reference_parse(raw: bytes) -> object:
 
 def shortcut_parse(raw: bytes) -> object:
     try:
-        return ("ok", _loads(raw))
+        return ("ok", _loads(raw, _LAST_VALUE_WINS))
     except ValueError as error:
         return ("error", type(error), str(error))
 

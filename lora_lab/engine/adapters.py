@@ -26,6 +26,8 @@ _LORA_TENSOR = re.compile(
     r"^(?P<prefix>.+)\.(?P<module>[^.]+)\.lora_(?P<side>[AB])(?:\.[^.]+)?\.weight$"
 )
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+MAX_PATH_LENGTH = 4096
+"""The longest ``lora_path`` read, in characters: Linux's PATH_MAX."""
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,52 @@ def read_adapter(name: str, path: str) -> AdapterInfo:
     """Read the adapter folder at ``path`` and describe it as adapter ``name``.
 
     Raises :class:`AdapterNotFound` when ``path`` is not a folder holding an
-    ``adapter_config.json``, and :class:`InvalidAdapter` when the config or
-    the weights cannot be served: unreadable, no tensors, tensors that are
-    not LoRA weights, or shapes that disagree with the config's rank.
+    ``adapter_config.json`` (or cannot be looked at: too long, not
+    readable), and :class:`InvalidAdapter` when the config or the weights
+    cannot be served: unreadable, no tensors, tensors that are not LoRA
+    weights, or shapes that disagree with the config's rank. Any local
+    path is read, ``..`` and ``~`` included: the adapter API is the
+    operator's, not the inference caller's.
     """
+    if len(path) > MAX_PATH_LENGTH:
+        raise BadEngineRequest(
+            f"Loading adapter {name!r} failed: no adapter found at a lora_path of "
+            f"{len(path):,} characters, more than the {MAX_PATH_LENGTH:,} a path "
+            "can have.",
+            param="lora_path",
+        )
     if _URI.match(path):
         raise BadEngineRequest(
             f"Cannot load adapter {name!r} from {path!r}: this engine reads local "
             "folders only; download the adapter and give its folder's path.",
             param="lora_path",
         )
+    try:
+        folder = _adapter_folder(name, path)
+    except (OSError, RuntimeError) as error:
+        # A name too long for the file system, a folder the server may not
+        # read, ~user of no such user: all say there is no adapter to load.
+        reason = getattr(error, "strerror", None) or str(error)
+        raise AdapterNotFound(
+            f"Loading adapter {name!r} failed: no adapter found at {path!r} "
+            f"({reason}).",
+            param="lora_path",
+        ) from None
+
+    rank = _read_rank(folder / CONFIG_FILE, path)
+    tensors = _read_tensor_shapes(folder, path)
+    modules = _check_lora_tensors(tensors, rank, path)
+    return AdapterInfo(
+        name=name,
+        path=folder.resolve(),
+        rank=rank,
+        target_modules=modules,
+        tensors=tensors,
+    )
+
+
+def _adapter_folder(name: str, path: str) -> Path:
+    """Return the folder ``path`` names, checked to hold an adapter config."""
     folder = Path(path).expanduser()
     if not folder.exists():
         raise AdapterNotFound(
@@ -74,24 +112,13 @@ def read_adapter(name: str, path: str) -> AdapterInfo:
             f"that holds {CONFIG_FILE} and {WEIGHTS_FILE}.",
             param="lora_path",
         )
-    config_file = folder / CONFIG_FILE
-    if not config_file.is_file():
+    if not (folder / CONFIG_FILE).is_file():
         raise AdapterNotFound(
             f"Loading adapter {name!r} failed: no adapter found at {path!r} "
             f"(the folder has no {CONFIG_FILE}).",
             param="lora_path",
         )
-
-    rank = _read_rank(config_file, path)
-    tensors = _read_tensor_shapes(folder, path)
-    modules = _check_lora_tensors(tensors, rank, path)
-    return AdapterInfo(
-        name=name,
-        path=folder.resolve(),
-        rank=rank,
-        target_modules=modules,
-        tensors=tensors,
-    )
+    return folder
 
 
 def _read_rank(config_file: Path, path: str) -> int:

@@ -19,6 +19,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from lora_lab.engine.engine import LoRAEngine
 from lora_lab.engine.errors import BadEngineRequest, EngineError
+from lora_lab.errors import RequestError
+from lora_lab.transforms.document import parse_json
 
 _Body = TypeVar("_Body", bound=BaseModel)
 
@@ -154,9 +156,9 @@ async def completion_response(engine: LoRAEngine, raw_request: Request) -> Respo
 async def parse_body(raw_request: Request, model: type[_Body]) -> _Body:
     """Read the request's JSON body as ``model``, strictly.
 
-    Types are not coerced (``"true"`` is not a boolean) and unknown fields
-    are refused, so nothing a client sends is ignored. Raises
-    :class:`BadEngineRequest` naming every field that is wrong.
+    Types are not coerced (``"true"`` is not a boolean), and unknown fields
+    and keys given twice are refused, so nothing a client sends is ignored.
+    Raises :class:`BadEngineRequest` naming every field that is wrong.
     """
     raw = await raw_request.body()
     fields = ", ".join(model.model_fields)
@@ -165,6 +167,17 @@ async def parse_body(raw_request: Request, model: type[_Body]) -> _Body:
             f"The request body is empty; send a JSON object with {fields}."
         )
     try:
+        payload = parse_json(raw)
+    except RequestError as error:
+        # The problem names a repeated key, or "body" when it is not JSON.
+        field = error.problems[0].field
+        raise BadEngineRequest(
+            error.detail, param=None if field == "body" else field
+        ) from None
+    try:
+        if isinstance(payload, dict):
+            return model.model_validate(payload, strict=True)
+        # Let pydantic word the refusal of an array or a string as it does.
         return model.model_validate_json(raw, strict=True)
     except ValidationError as error:
         raise _invalid_body(error, fields) from None
@@ -175,9 +188,6 @@ def _invalid_body(error: ValidationError, fields: str) -> BadEngineRequest:
     params: list[str] = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "json_invalid":
-            reason = item.get("ctx", {}).get("error", item["msg"])
-            return BadEngineRequest(f"The request body is not valid JSON: {reason}.")
         if item["type"] == "extra_forbidden":
             message = f"unknown field; this endpoint takes {fields}"
         elif item["type"] == "missing":

@@ -19,6 +19,7 @@ from lora_lab.engine.errors import (
     RankTooLarge,
 )
 from lora_lab.engine.generation import toy_completion
+from lora_lab.terminal import Inert
 
 logger = logging.getLogger(__name__)
 
@@ -113,13 +114,15 @@ class LoRAEngine:
             self._check_free_slot(name)
             replaced = self._adapters.pop(name, None)
             self._adapters[name] = info
+        # The name is the adapter's identity, as in its URL; where the weights
+        # came from is what the client sent, kept out of INFO.
         logger.info(
-            "%s adapter %s (rank %d) from %s",
+            "%s adapter %s (rank %d)",
             "Replaced" if replaced else "Loaded",
-            name,
+            Inert(name),
             info.rank,
-            info.path,
         )
+        logger.debug("Adapter %s was read from %s", Inert(name), Inert(str(info.path)))
         return info
 
     async def unload_adapter(self, name: str) -> AdapterInfo:
@@ -142,7 +145,7 @@ class LoRAEngine:
                     f"{self._served()}",
                     param="lora_name",
                 )
-        logger.info("Unloaded adapter %s", name)
+        logger.info("Unloaded adapter %s", Inert(name))
         return info
 
     async def update_adapter(

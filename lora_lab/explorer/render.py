@@ -86,7 +86,7 @@ def render_html(preview: Preview) -> str:
         data = (
             ""
             if received.data is None
-            else f"<p>data</p>{_html_pre(json_text(received.data))}"
+            else f"<p>data</p>{_html_pre(shorten(json_text(received.data)))}"
         )
         parts.append(
             "<h5>Handler receives</h5>" + data + _html_request(received.request)
@@ -95,9 +95,9 @@ def render_html(preview: Preview) -> str:
         injection = preview.injection
         parts.append(
             "<h5>Injection</h5>"
-            f"<p>before</p>{_html_pre(json_text(injection.body_before))}"
-            f"<p>after</p>{_html_pre(json_text(injection.body_after))}"
-            f"<p>JSON Patch</p>{_html_pre(json_text(injection.patch))}"
+            f"<p>before</p>{_html_pre(shorten(json_text(injection.body_before)))}"
+            f"<p>after</p>{_html_pre(shorten(json_text(injection.body_after)))}"
+            f"<p>JSON Patch</p>{_html_pre(shorten(json_text(injection.patch)))}"
         )
     if preview.rejection is not None:
         rejection = preview.rejection
@@ -236,6 +236,7 @@ def _headline(preview: Preview) -> str:
 
 def _html_request(request: RequestView) -> str:
     lines = [f"{request.method} {request.path}"]
+    lines += [f"query {name} = {shorten(value)}" for name, value in request.query]
     lines += [f"{name}: {shorten(value)}" for name, value in request.headers]
     if request.path_params:
         lines.append(

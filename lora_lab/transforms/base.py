@@ -18,6 +18,7 @@ from starlette.responses import Response
 from lora_lab.errors import Problem, RequestError
 from lora_lab.registry import RouteConfig
 from lora_lab.shapes import CompiledShape, ShapeEntry, compile_shape
+from lora_lab.terminal import Inert
 from lora_lab.transforms.document import build_document, parse_json
 from lora_lab.transforms.responses import as_response, error_response, shaped_response
 
@@ -159,7 +160,7 @@ class BaseApiTransform:
             logger.info(
                 "Answered %s %s with %s",
                 request.method,
-                request.url.path,
+                Inert(request.url.path),
                 error.status_code,
             )
             return error_response(error)

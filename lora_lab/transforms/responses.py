@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from lora_lab.errors import Problem, RequestError
 from lora_lab.shapes import CompiledShape
-from lora_lab.transforms.document import HeaderMap
+from lora_lab.transforms.document import HeaderMap, serialize_json
 
 
 def as_response(result: Any) -> Response:
@@ -31,7 +31,15 @@ def as_response(result: Any) -> Response:
 
 def error_response(error: RequestError) -> JSONResponse:
     """Return the JSON error response a client gets for ``error``."""
-    return JSONResponse(error.to_dict(), status_code=error.status_code)
+    return _ErrorResponse(error.to_dict(), status_code=error.status_code)
+
+
+class _ErrorResponse(JSONResponse):
+    # A message may quote what the client sent, which can hold a lone
+    # surrogate (sent as \ud800); UTF-8 cannot encode it, so it goes back
+    # escaped instead of failing the response with a 500.
+    def render(self, content: Any) -> bytes:
+        return serialize_json(content)
 
 
 def response_document(response: Response) -> dict[str, Any]:

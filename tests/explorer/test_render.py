@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lora_lab.explorer import preview
+from lora_lab.explorer import Preview, preview
 from lora_lab.explorer.cases import Case, load_cases
 from lora_lab.explorer.render import MAX_CHARS, shorten
 from lora_lab.terminal import inert
@@ -83,3 +87,116 @@ def test_inert_and_shorten() -> None:
     assert shorten("x" * 10) == "x" * 10
     cut = shorten("x" * (MAX_CHARS + 5))
     assert cut.endswith("… (5 more characters)")
+
+
+# Tags the HTML report writes itself, with their attributes; whatever a user
+# sent must show as text between them, so once these are taken out no
+# angle bracket may be left.
+_OWN_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(ALLOWED_TAGS)) + r")(?: class=\"[a-z-]+\")?>"
+)
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "&amp;&lt;",
+    "\x1b[2J\x1b]0;title\x07",
+    "\u202eevil\u2066",
+    "line\u2028break\r\nnext",
+    "\x00\x08\x7f\x9b",
+    "模型-🚀",
+]
+hostile_text = st.lists(
+    st.sampled_from(HOSTILE) | st.text(max_size=8), min_size=1, max_size=4
+).map("".join)
+# h11 takes visible ASCII and tabs in a header value, markup included.
+hostile_header = st.lists(
+    st.sampled_from(["<script>", '"><b>', "&lt;", "'"])
+    | st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=8),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+
+def check_inert(result: Preview) -> None:
+    """Assert that neither report lets anything a user sent act as markup or code."""
+    page = result._repr_html_()
+    rest = _OWN_TAG.sub("", page)
+    assert "<" not in rest
+    assert ">" not in rest
+    assert unsafe_characters(page) == []
+    text = str(result)
+    assert unsafe_characters(text) == []
+    # Every string is cut to MAX_CHARS, so a report stays a report.
+    assert len(page) < 40 * MAX_CHARS
+    assert len(text) < 40 * MAX_CHARS
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(
+    value=hostile_text,
+    key=hostile_text,
+    header=hostile_header,
+    inject=st.booleans(),
+)
+def test_hostile_strings_anywhere_render_inert(
+    value: str, key: str, header: str, inject: bool
+) -> None:
+    body = {"name": value, "src": "s3://b", key: [value, {key: value}], "model": value}
+    request = {
+        "method": "POST",
+        "path": "/adapters",
+        "query": {key: value},
+        "headers": {
+            "X-Amzn-SageMaker-Adapter-Alias": header,
+            "X-Amzn-SageMaker-Adapter-Identifier": header,
+        },
+        "body": json.dumps(body),
+    }
+    decorator: dict[str, Any] = (
+        {"handler": "inject", "adapter_path": "model", "append": True, "separator": ":"}
+        if inject
+        else {
+            "handler": "register",
+            "request_shape": {"all": "body", "q": "query_params"},
+        }
+    )
+
+    check_inert(preview(request, decorator))
+
+
+@pytest.mark.parametrize("handler", ["register", "inject"])
+def test_a_megabyte_request_renders_as_a_short_report(handler: str) -> None:
+    line = "<script>alert(1)</script>\x1b[2J" * 40_000  # 1.2 MB, one line
+    body = json.dumps({"name": "a", "src": "b", "model": "m", "prompt": line})
+    decorator: dict[str, Any] = (
+        {"handler": "inject", "adapter_path": "model"}
+        if handler == "inject"
+        else {"handler": "register", "request_shape": {"all": "body"}}
+    )
+    result = preview(
+        {
+            "method": "POST",
+            "path": "/adapters",
+            "headers": {"X-Amzn-SageMaker-Adapter-Identifier": "a"},
+            "body": body,
+        },
+        decorator,
+    )
+
+    check_inert(result)
+    assert "more characters)" in result._repr_html_()
+    assert "more characters)" in str(result)
+
+
+def test_the_query_string_shows_in_both_reports() -> None:
+    result = preview(
+        {
+            "method": "POST",
+            "path": "/adapters",
+            "query": {"name": "<b>a</b>", "src": "s"},
+        },
+        {"handler": "register", "request_shape": {"id": "body.name"}},
+    )
+
+    assert "query name = &lt;b&gt;a&lt;/b&gt;" in result._repr_html_()
+    assert "query name = <b>a</b>" in str(result)

@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from lora_lab.errors import Problem, RequestError
 from lora_lab.transforms.base import BaseApiTransform, Handler, TransformedRequest
+from lora_lab.transforms.document import DEFAULT_MAX_BODY_SIZE
 from lora_lab.transforms.lora.constants import SageMakerLoRAApiHeader
 from lora_lab.transforms.lora.error_mapping import ErrorMapping, engine_message
 from lora_lab.transforms.responses import as_response, error_response, shaped_response
@@ -28,7 +29,9 @@ class LoRAAdapterTransform(BaseApiTransform):
     response shape, a 200 becomes the JSON the shape builds from the
     handler's response instead. A failure, returned or raised, goes through
     the ``error_mapping`` (:class:`ErrorMapping`), which turns the engines'
-    known messages into SageMaker's statuses.
+    known messages into SageMaker's statuses. A body larger than
+    ``max_body_size`` bytes (8 MiB by default; None for no limit) is refused
+    with 413 before it is read whole.
     """
 
     message: ClassVar[str | None] = None
@@ -39,9 +42,20 @@ class LoRAAdapterTransform(BaseApiTransform):
         response_shape: Mapping[str, Any] | None = None,
         *,
         error_mapping: ErrorMapping | None = None,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         super().__init__(request_shape, response_shape)
         self.error_mapping = ErrorMapping() if error_mapping is None else error_mapping
+        if max_body_size is not None and (
+            isinstance(max_body_size, bool)
+            or not isinstance(max_body_size, int)
+            or max_body_size < 1
+        ):
+            raise ValueError(
+                "max_body_size must be a positive number of bytes or None, "
+                f"got {max_body_size!r}"
+            )
+        self.max_body_size = max_body_size
 
     async def call_handler(
         self, handler: Handler, transformed: TransformedRequest

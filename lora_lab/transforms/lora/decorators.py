@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lora_lab.registry import HandlerRegistry
+from lora_lab.transforms.document import DEFAULT_MAX_BODY_SIZE
 from lora_lab.transforms.factory import Decorator
 from lora_lab.transforms.lora.constants import ADAPTER_ID_EXPRESSION, LoRAHandlerType
 from lora_lab.transforms.lora.error_mapping import ErrorMapping
@@ -23,6 +24,7 @@ def register_load_adapter_handler(
     *,
     registry: HandlerRegistry | None = None,
     error_mapping: ErrorMapping | None = None,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
 ) -> Decorator:
     """Register the handler that loads an adapter, mounted at ``POST /adapters``.
 
@@ -38,7 +40,8 @@ def register_load_adapter_handler(
 
     A 200 becomes SageMaker's ``Adapter <name> registered``. A request
     without a valid ``name`` and ``src`` is answered with 400 before the
-    handler is called. A failure is mapped by ``error_mapping`` (the
+    handler is called, a body over ``max_body_size`` bytes (8 MiB; None for
+    no limit) with 413. A failure is mapped by ``error_mapping`` (the
     defaults know the reference engine's, vLLM's and SGLang's messages).
     """
     return _decorate(
@@ -47,6 +50,7 @@ def register_load_adapter_handler(
         response_shape,
         registry,
         error_mapping,
+        max_body_size,
     )
 
 
@@ -56,6 +60,7 @@ def register_unload_adapter_handler(
     *,
     registry: HandlerRegistry | None = None,
     error_mapping: ErrorMapping | None = None,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
 ) -> Decorator:
     """Register the handler that unloads an adapter.
 
@@ -69,7 +74,8 @@ def register_unload_adapter_handler(
         async def unload(data, raw_request): ...
 
     A 200 becomes SageMaker's ``Adapter <name> unregistered``; the name may
-    contain ``/``.
+    contain ``/``. SageMaker sends no body; one is read only when the shape
+    reads ``body``, up to ``max_body_size`` bytes.
     """
     return _decorate(
         LoRAHandlerType.UNREGISTER_ADAPTER,
@@ -77,6 +83,7 @@ def register_unload_adapter_handler(
         response_shape,
         registry,
         error_mapping,
+        max_body_size,
     )
 
 
@@ -138,12 +145,14 @@ def register_update_adapter_handler(
     *,
     registry: HandlerRegistry | None = None,
     error_mapping: ErrorMapping | None = None,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
 ) -> Decorator:
     """Register the handler that updates an adapter.
 
     It is mounted at ``POST /adapters/{adapter_name}/update``; ``preload``
     and ``pin`` are null unless the request sets them, and ``src`` cannot
-    change. A 200 becomes ``Adapter <name> updated``.
+    change. A 200 becomes ``Adapter <name> updated``; a body over
+    ``max_body_size`` bytes is refused with 413.
     """
     return _decorate(
         LoRAHandlerType.UPDATE_ADAPTER,
@@ -151,6 +160,7 @@ def register_update_adapter_handler(
         response_shape,
         registry,
         error_mapping,
+        max_body_size,
     )
 
 
@@ -214,8 +224,15 @@ def _decorate(
     response_shape: Mapping[str, Any] | None,
     registry: HandlerRegistry | None,
     error_mapping: ErrorMapping | None,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
 ) -> Decorator:
-    options = {} if error_mapping is None else {"error_mapping": error_mapping}
+    # Options are passed only when given: a decorator with no shapes and no
+    # options mounts the handler unchanged.
+    options: dict[str, Any] = {}
+    if error_mapping is not None:
+        options["error_mapping"] = error_mapping
+    if max_body_size != DEFAULT_MAX_BODY_SIZE:
+        options["max_body_size"] = max_body_size
     return create_lora_transform_decorator(handler_type, registry=registry)(
         request_shape, response_shape, **options
     )

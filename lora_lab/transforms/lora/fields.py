@@ -12,6 +12,7 @@ from lora_lab.transforms.document import (
     BufferedRequest,
     json_type_name,
     parse_json_object,
+    read_body,
 )
 
 REQUIRED = {
@@ -23,18 +24,19 @@ _QUERY_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 
 
 async def read_fields(
-    request: Request, purpose: str
+    request: Request, purpose: str, max_body_size: int | None
 ) -> tuple[dict[str, Any], str, Request]:
     """Return the fields sent, where they came from, and the request to hand on.
 
     The fields come from the JSON body or, when the body is empty, from the
-    query string, which is how SageMaker sends them.
+    query string, which is how SageMaker sends them. A body over
+    ``max_body_size`` bytes is refused with 413.
     """
-    raw = await request.body()
+    raw = await read_body(request, max_body_size)
     if raw.strip():
         sent = parse_json_object(raw, purpose=purpose)
         return sent, "body", BufferedRequest(request, body=raw, payload=sent)
-    return dict(request.query_params), "query", request
+    return dict(request.query_params), "query", BufferedRequest(request, body=raw)
 
 
 def well_formed_register_fields(sent: dict[str, Any]) -> dict[str, Any] | None:
@@ -121,11 +123,16 @@ def check_name_and_src(
 def check_flags(
     sent: dict[str, Any], location: str, defaults: dict[str, bool | None]
 ) -> tuple[dict[str, bool | None], list[Problem]]:
-    """Check ``preload`` and ``pin``; a pinned adapter must be preloaded."""
+    """Check ``preload`` and ``pin``; a pinned adapter must be preloaded.
+
+    A flag that is null counts as not given, as a null ``name`` does.
+    """
     fields: dict[str, bool | None] = {}
     problems: list[Problem] = []
     for name in FLAGS:
-        value = sent.get(name, defaults[name])
+        value = sent.get(name)
+        if value is None:
+            value = defaults[name]
         if location == "query" and isinstance(value, str):
             value = _QUERY_BOOLEANS.get(value.strip().lower(), value)
         if value is None or isinstance(value, bool):

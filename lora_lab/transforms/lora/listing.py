@@ -10,7 +10,7 @@ from starlette.requests import Request
 from lora_lab.errors import Problem
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import build_document
+from lora_lab.transforms.document import DEFAULT_MAX_BODY_SIZE, build_document
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform
 from lora_lab.transforms.lora.error_mapping import ErrorMapping
@@ -45,12 +45,18 @@ class ListLoRAApiTransform(LoRAAdapterTransform):
         response_shape: Mapping[str, Any] | None = None,
         *,
         error_mapping: ErrorMapping | None = None,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         if error_mapping is None:
             error_mapping = ErrorMapping(
                 (), engine_failure="The engine failed to list adapters"
             )
-        super().__init__(request_shape, response_shape, error_mapping=error_mapping)
+        super().__init__(
+            request_shape,
+            response_shape,
+            error_mapping=error_mapping,
+            max_body_size=max_body_size,
+        )
 
     async def transform_request(self, request: Request) -> TransformedRequest:
         query = request.query_params

@@ -123,6 +123,7 @@ _ERRORS = {
     400: "The request is invalid, or the adapter's weights or rank are not accepted.",
     404: "The adapter was not found.",
     409: "An adapter of that name is already registered.",
+    413: "The request body is larger than the call accepts (8 MiB by default).",
     424: "The engine failed.",
     507: "There is no free adapter slot.",
 }

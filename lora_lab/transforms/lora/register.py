@@ -42,13 +42,13 @@ class RegisterLoRAApiTransform(LoRAAdapterTransform):
         tags=["adapters"],
         summary="Register a LoRA adapter",
         openapi_extra=openapi.REGISTER,
-        responses=openapi.responses("registered", 409, 507),
+        responses=openapi.responses("registered", 409, 413, 507),
     )
     message = ResponseMessage.ADAPTER_REGISTERED
 
     async def transform_request(self, request: Request) -> TransformedRequest:
         sent, location, handed_on = await read_fields(
-            request, "with the adapter's name and src"
+            request, "with the adapter's name and src", self.max_body_size
         )
         query = request.query_params if location == "query" else None
         fields = check_register_fields(sent, location, query)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 
 from lora_lab.registry import RouteConfig
 from lora_lab.transforms.base import TransformedRequest
-from lora_lab.transforms.document import BufferedRequest, parse_json
+from lora_lab.transforms.document import BufferedRequest, parse_json, read_body
 from lora_lab.transforms.lora import openapi
 from lora_lab.transforms.lora.base import LoRAAdapterTransform, adapter_name_from_path
 from lora_lab.transforms.lora.constants import ResponseMessage
@@ -35,8 +35,7 @@ class UnregisterLoRAApiTransform(LoRAAdapterTransform):
         body = None
         handed_on = request
         if "body" in self.request_shape.roots:
-            raw = await request.body()
-            if raw.strip():
-                body = parse_json(raw)
-                handed_on = BufferedRequest(request, body=raw, payload=body)
+            raw = await read_body(request, self.max_body_size)
+            body = parse_json(raw) if raw.strip() else None
+            handed_on = BufferedRequest(request, body=raw, payload=body)
         return self.shape_request(request, body, handed_on=handed_on, adapter_name=name)

@@ -35,13 +35,15 @@ class UpdateLoRAApiTransform(LoRAAdapterTransform):
         tags=["adapters"],
         summary="Update a LoRA adapter's preload and pin settings",
         openapi_extra=openapi.UPDATE,
-        responses=openapi.responses("updated", 404),
+        responses=openapi.responses("updated", 404, 413),
     )
     message = ResponseMessage.ADAPTER_UPDATED
 
     async def transform_request(self, request: Request) -> TransformedRequest:
         name = adapter_name_from_path(request)
-        sent, location, handed_on = await read_fields(request, "with preload or pin")
+        sent, location, handed_on = await read_fields(
+            request, "with preload or pin", self.max_body_size
+        )
         problems = (
             check_repeats(request.query_params, FLAGS) if location == "query" else []
         )
