@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import logging
 import shlex
@@ -82,7 +83,13 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
         _show_engine_log()
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            log_config=_log_config(uvicorn.config.LOGGING_CONFIG),
+        )
     return 0
 
 
@@ -170,6 +177,30 @@ def _stopped_by_signal() -> Iterator[None]:
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+class HideQueryStrings(logging.Filter):
+    """Cut the query string out of uvicorn's access log lines.
+
+    SageMaker sends an adapter's name and src in the query string, and
+    request values are not for an INFO log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, question, _ = args[2].partition("?")
+            record.args = (*args[:2], path + ("?..." if question else ""), *args[3:])
+        return True
+
+
+def _log_config(default: dict[str, Any]) -> dict[str, Any]:
+    config = copy.deepcopy(default)
+    config.setdefault("filters", {})["hide_query_strings"] = {
+        "()": f"{__name__}.HideQueryStrings"
+    }
+    config["handlers"]["access"].setdefault("filters", []).append("hide_query_strings")
+    return config
 
 
 def _show_engine_log() -> None:

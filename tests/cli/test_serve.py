@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -178,3 +179,20 @@ def test_every_example_container_can_be_chosen() -> None:
     from lora_lab.engine import EXAMPLE_CONTAINERS
 
     assert sorted(EXAMPLES) == sorted(EXAMPLE_CONTAINERS)
+
+
+def test_access_log_lines_leave_the_query_string_out() -> None:
+    from lora_lab.cli.serve import HideQueryStrings
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", "/adapters?name=secret&src=/s", "1.1", 200),
+        None,
+    )
+
+    assert HideQueryStrings().filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "POST /adapters?... HTTP/1.1" 200'

@@ -184,3 +184,17 @@ def test_pass_through_leaves_every_error_alone(registry: HandlerRegistry) -> Non
     response = client.post("/adapters", json=REQUEST)
 
     assert (response.status_code, response.text) == (503, "No free lora slots")
+
+
+def test_a_crashing_handler_logs_no_request_value(
+    registry: HandlerRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="lora_lab")
+    client = register_failing_with(registry, RuntimeError("cannot open /secret/path"))
+
+    response = client.post("/adapters", json=REQUEST)
+
+    assert response.status_code == 424
+    assert "/secret/path" in response.json()["errors"][0]["message"]
+    assert "RuntimeError" in caplog.text
+    assert "/secret/path" not in caplog.text

@@ -72,7 +72,14 @@ class LoRAAdapterTransform(BaseApiTransform):
                 raise
             raise mapped from error
         except Exception as error:
-            logger.exception("The %s handler failed", type(self).__name__)
+            # The exception's message may quote the request, so it and the
+            # traceback go to DEBUG; the client gets the message in its 424.
+            logger.error(
+                "The %s handler failed with %s",
+                type(self).__name__,
+                type(error).__name__,
+            )
+            logger.debug("The handler's failure", exc_info=True)
             mapped = self.error_mapping.map(500, str(error), _alias(transformed))
             if mapped is None:
                 raise
