@@ -1,26 +1,16 @@
 """The apps the hardening tests send to: the example containers and the engine.
 
-The example containers mount register and unregister; the list, describe
-and update handlers that complete SageMaker's adapter API are added here,
-over the same engine, in the registry the container bootstraps.
+The example containers mount every adapter call (register, unregister,
+list, describe and update) over the engine.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import httpx2
-from fastapi import FastAPI, Request
-from starlette.responses import JSONResponse, Response
+from fastapi import FastAPI
 
-from lora_lab import (
-    HandlerRegistry,
-    register_describe_adapter_handler,
-    register_list_adapters_handler,
-    register_update_adapter_handler,
-)
 from lora_lab.engine import (
     LoRAEngine,
     create_engine_app,
@@ -37,10 +27,8 @@ def build_app(kind: str, engine: LoRAEngine) -> FastAPI:
     """Return the app ``kind`` (``vllm``, ``sglang`` or ``engine``) over ``engine``."""
     if kind == "engine":
         return create_engine_app(engine)
-    registry = HandlerRegistry()
-    _add_the_other_adapter_calls(engine, registry)
     make = create_vllm_container if kind == "vllm" else create_sglang_container
-    return make(engine, registry=registry)
+    return make(engine)
 
 
 def load(client: httpx2.Client, kind: str, name: str, src: Path) -> None:
@@ -71,40 +59,3 @@ def check_still_serving(client: httpx2.Client, kind: str, src: Path) -> None:
     assert answer.status_code == 200, answer.text
     assert "toy-base+after" in answer.json()["choices"][0]["text"]
     assert unload(client, kind, "after").status_code == 200
-
-
-def _add_the_other_adapter_calls(engine: LoRAEngine, registry: HandlerRegistry) -> None:
-    @register_list_adapters_handler(
-        {"limit": "query_params.limit", "start": "query_params.next_page_token"},
-        registry=registry,
-    )
-    async def list_adapters(data: SimpleNamespace, raw_request: Request) -> Any:
-        names = list(engine.adapters)
-        start = data.start or 0
-        following = start + data.limit
-        return {
-            "adapters": [{"name": name} for name in names[start:following]],
-            "next_page_token": following if following < len(names) else None,
-        }
-
-    @register_describe_adapter_handler(
-        {"name": "path_params.adapter_name"}, registry=registry
-    )
-    async def describe(data: SimpleNamespace, raw_request: Request) -> Any:
-        info = engine.adapters.get(data.name)
-        if info is None:
-            return _not_loaded(data.name)
-        return {"name": info.name, "src": str(info.path), "rank": info.rank}
-
-    @register_update_adapter_handler(
-        {"name": "path_params.adapter_name", "pin": "body.pin"}, registry=registry
-    )
-    async def update(data: SimpleNamespace, raw_request: Request) -> Response:
-        if data.name not in engine.adapters:
-            return _not_loaded(data.name)
-        return Response(status_code=200)
-
-
-def _not_loaded(name: str) -> Response:
-    message = f"The adapter {name!r} cannot be found: it is not loaded."
-    return JSONResponse({"error": {"message": message}}, status_code=404)
