@@ -34,7 +34,7 @@ from lora_lab.explorer.runner import Recorder, Run, unevaluated
 from lora_lab.explorer.settings import DecoratorSettings
 from lora_lab.registry import Registration, RouteConfig
 from lora_lab.shapes import lint
-from lora_lab.shapes.lint import Finding
+from lora_lab.shapes.findings import Finding
 from lora_lab.transforms.factory import HandlerDecorator
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from lora_lab.shapes.lint import Finding
+from lora_lab.shapes.findings import Finding
 
 Outcome = Literal["accepted", "rejected", "invalid_request", "invalid_decorator"]
 Pairs = tuple[tuple[str, str], ...]

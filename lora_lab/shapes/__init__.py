@@ -14,7 +14,8 @@ from lora_lab.shapes.expressions import (
     compile_expression,
     quote_hyphenated_names,
 )
-from lora_lab.shapes.lint import Finding, lint
+from lora_lab.shapes.findings import Finding
+from lora_lab.shapes.lint import lint
 
 __all__ = [
     "DOCUMENT_ROOTS",

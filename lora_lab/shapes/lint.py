@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 from jmespath import functions as jmespath_functions
 from jmespath.parser import ParsedResult
@@ -22,54 +20,14 @@ from jmespath.parser import ParsedResult
 from lora_lab.errors import ShapeError
 from lora_lab.shapes.contracts import RequestContract, contract_for
 from lora_lab.shapes.expressions import (
-    DOCUMENT_ROOTS,
     compile_expression,
     leading_roots,
 )
+from lora_lab.shapes.field_rules import lint_fields
+from lora_lab.shapes.findings import Finding, find_name, replace_at
 from lora_lab.shapes.reads import field_chains, function_calls
 
-Severity = Literal["error", "warning"]
-
 _FUNCTIONS: Mapping[str, Any] = jmespath_functions.Functions().FUNCTION_TABLE
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One mistake in a shape: where it is, what is wrong, and how to fix it.
-
-    ``key`` is the shape key (nested keys joined by dots) and ``expression``
-    its expression. ``position`` is the character in ``expression`` where
-    the mistake starts, when there is one place. ``replacement`` is the
-    corrected expression (or body path) when the fix is mechanical.
-    An ``error`` means the expression fails; a ``warning`` that it runs but
-    is very likely not what was meant.
-    """
-
-    key: str
-    expression: str
-    code: str
-    message: str
-    fix: str
-    severity: Severity = "warning"
-    position: int | None = None
-    replacement: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the finding as JSON-ready data."""
-        return {
-            "key": self.key,
-            "expression": self.expression,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "fix": self.fix,
-            "position": self.position,
-            "replacement": self.replacement,
-        }
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message} Fix: {self.fix}"
 
 
 def lint(
@@ -155,7 +113,7 @@ def _lint_leaf(key: str, value: Any, contract: RequestContract) -> list[Finding]
         return findings
     specific = [
         *_lint_functions(key, expression, parsed.parsed),
-        *_lint_fields(key, expression, parsed.parsed, contract),
+        *lint_fields(key, expression, parsed.parsed, contract),
     ]
     findings.extend(specific)
     if not specific:
@@ -186,7 +144,7 @@ def _lint_body_path(key: str, expression: str) -> Iterator[Finding]:
 def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
     for function in function_calls(node):
         name = function["value"]
-        position = _find(expression, f"{name}(")
+        position = find_name(expression, f"{name}(")
         entry = _FUNCTIONS.get(name)
         if entry is None:
             close = difflib.get_close_matches(name, list(_FUNCTIONS), n=1)
@@ -199,7 +157,7 @@ def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
                 f"use {close[0]}()" if close else "use a JMESPath built-in function",
                 "error",
                 position,
-                _replace_at(expression, position, name, close[0]) if close else None,
+                replace_at(expression, position, name, close[0]) if close else None,
             )
             continue
         signature = entry["signature"]
@@ -220,159 +178,6 @@ def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
                 "error",
                 position,
             )
-
-
-def _lint_fields(
-    key: str, expression: str, node: Any, contract: RequestContract
-) -> Iterator[Finding]:
-    for chain in field_chains(node):
-        root = chain[0]
-        position = _find(expression, root)
-        if root not in DOCUMENT_ROOTS:
-            yield _unknown_root(key, expression, chain, position, contract)
-        elif root == "body" and not contract.has_body:
-            yield _no_body(key, expression, position, contract)
-        elif len(chain) > 1:
-            finding = _unknown_field(key, expression, chain, contract)
-            if finding is not None:
-                yield finding
-
-
-def _no_body(
-    key: str, expression: str, position: int | None, contract: RequestContract
-) -> Finding:
-    params = sorted(contract.known_fields("path_params") or ())
-    replacement = f"path_params.{params[0]}" if len(params) == 1 else None
-    return Finding(
-        key,
-        expression,
-        "no-body",
-        f"{contract.request} has no body, so {expression!r} is always null",
-        f"write {replacement}" if replacement else "read the path or the headers",
-        "warning",
-        position,
-        replacement,
-    )
-
-
-def _unknown_root(
-    key: str,
-    expression: str,
-    chain: tuple[str, ...],
-    position: int | None,
-    contract: RequestContract,
-) -> Finding:
-    root = chain[0]
-    roots = ", ".join(DOCUMENT_ROOTS)
-    close = difflib.get_close_matches(root, DOCUMENT_ROOTS, n=1)
-    owner = next(
-        (r for r in DOCUMENT_ROOTS if root in (contract.known_fields(r) or ())), None
-    )
-    replacement = None
-    if close:
-        replacement = _replace_at(expression, position, root, close[0])
-    elif owner is not None and position == 0:
-        replacement = f"{owner}.{expression}"
-    if replacement is not None:
-        fix = f"write {replacement}"
-    else:
-        fix = f"start the expression at one of: {roots}"
-    return Finding(
-        key,
-        expression,
-        "unknown-root",
-        f"{root!r} is not part of the request document, so {expression!r} is "
-        f"always null; expressions start at {roots}",
-        fix,
-        "warning",
-        position,
-        replacement,
-    )
-
-
-def _unknown_field(
-    key: str, expression: str, chain: tuple[str, ...], contract: RequestContract
-) -> Finding | None:
-    root, name = chain[0], chain[1]
-    start = _find(expression, root) or 0
-    position = _find(expression, name, start + len(root))
-    if root == "headers":
-        return _unknown_header(key, expression, name, position, contract)
-    known = contract.known_fields(root)
-    if known is None or name in known:
-        return None
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    if root in contract.open_roots:
-        if not close:
-            return None  # a field of the client's own, such as load_inplace
-        replacement = _replace_at(expression, position, name, _quoted(close[0]))
-        return Finding(
-            key,
-            expression,
-            "unknown-field",
-            f"{root}.{name} is not one of the fields of {contract.request} "
-            f"({', '.join(sorted(known))}); it is null unless the client sends "
-            f"{name!r}. Did you mean {root}.{close[0]}?",
-            f"write {replacement}" if replacement else f"read {root}.{close[0]}",
-            "warning",
-            position,
-            replacement,
-        )
-    if close:
-        replacement = _replace_at(expression, position, name, _quoted(close[0]))
-        fix = f"write {replacement}" if replacement else f"read {root}.{close[0]}"
-    elif known:
-        replacement = None
-        fix = f"read one of: {', '.join(f'{root}.{k}' for k in sorted(known))}"
-    else:
-        replacement = None
-        fix = f"remove it, or read what {contract.request} carries"
-    carries = (
-        f"it carries only {', '.join(sorted(known))} there"
-        if known
-        else f"it carries nothing in {root}"
-    )
-    return Finding(
-        key,
-        expression,
-        "unknown-field",
-        f"{contract.request} cannot carry {root}.{name}; {carries}, so "
-        f"{root}.{name} is always null",
-        fix,
-        "warning",
-        position,
-        replacement,
-    )
-
-
-def _unknown_header(
-    key: str,
-    expression: str,
-    name: str,
-    position: int | None,
-    contract: RequestContract,
-) -> Finding | None:
-    known = {header.lower(): header for header in contract.known_headers}
-    if name.lower() in known:
-        return None
-    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.85)
-    if not close:
-        return None
-    header = known[close[0]]
-    quoted = _quoted(header)
-    replacement = _replace_at(expression, position, _quoted(name), quoted)
-    if replacement is None:
-        replacement = _replace_at(expression, position, name, quoted)
-    return Finding(
-        key,
-        expression,
-        "unknown-field",
-        f"SageMaker sends no header {name!r}; did you mean {header}?",
-        f"write {replacement}" if replacement else f"read headers.{quoted}",
-        "warning",
-        position,
-        replacement,
-    )
 
 
 def _lint_samples(
@@ -429,30 +234,6 @@ def _lint_samples(
         )
 
 
-def _find(expression: str, name: str, start: int = 0) -> int | None:
-    for candidate in (f'"{name}"', name):
-        index = expression.find(candidate, start)
-        if index >= 0:
-            return index
-    return None
-
-
-def _replace_at(
-    expression: str, position: int | None, old: str, new: str
-) -> str | None:
-    if position is None:
-        return None
-    if expression.startswith(f'"{old}"', position):
-        old = f'"{old}"'
-    if not expression.startswith(old, position):
-        return None
-    return expression[:position] + new + expression[position + len(old) :]
-
-
 def _without_prefix(message: str, key: str) -> str:
     prefix = f"{key}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def _quoted(name: str) -> str:
-    return name if _IDENTIFIER.match(name) else json.dumps(name)
