@@ -7,10 +7,11 @@ import json
 import jmespath
 import pytest
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
 from lora_lab.errors import RequestError
-from lora_lab.shapes import compile_shape
-from lora_lab.transforms.document import HeaderMap, _loads
+from lora_lab.shapes import CompiledShape, compile_shape
+from lora_lab.transforms.document import HeaderMap, _loads, build_document
 from lora_lab.transforms.lora.register import check_register_fields
 
 DOCUMENT = {
@@ -62,6 +63,86 @@ def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
     fields = {entry.key: entry.fields for entry in shape}
 
     assert fields == {"a": ("body", "nested", "deeper"), "b": None}
+
+
+RAW_HEADERS = [
+    (b"host", b"localhost"),
+    (b"X-Amzn-SageMaker-Adapter-Identifier", b"adapter-7"),
+    (b"x-repeated", b"one"),
+    (b"X-Repeated", b"two"),
+    (b"content-type", b"application/json"),
+    (b"X-Caf\xc9", b"latin"),
+]
+
+HEADER_EXPRESSIONS = [
+    'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+    'headers."x-amzn-sagemaker-adapter-identifier"',
+    'headers."X-REPEATED"',
+    "headers.host || headers.missing",
+    'headers."x-amzn-sagemaker-adapter-identifier".inner',
+    "[headers.host, body.name]",
+    "length(headers.host)",
+    'headers."x-caf\u00e9"',
+    'headers."X-CAF\u00c9"',
+    "headers",
+    "keys(headers)",
+    "headers.*",
+    "headers.host[0]",
+    "@",
+    "body.name | headers.host",
+]
+
+
+def outcome(shape: CompiledShape, document: dict[str, object]) -> object:
+    try:
+        return ("ok", shape.evaluate(document))
+    except Exception as error:
+        return ("error", type(error), str(error))
+
+
+@pytest.mark.parametrize("expression", HEADER_EXPRESSIONS)
+def test_a_document_with_only_the_named_headers_gives_the_same_values(
+    expression: str,
+) -> None:
+    shape = compile_shape({"value": expression})
+    scope = {"type": "http", "headers": RAW_HEADERS, "query_string": b"a=1"}
+    request = Request({**scope, "path_params": {}})
+    everything = build_document(request, {"name": "tuned"}, shape.roots)
+
+    named = build_document(request, {"name": "tuned"}, shape.roots, shape.header_names)
+
+    assert outcome(shape, named) == outcome(shape, everything)
+
+
+@pytest.mark.parametrize(
+    ("expression", "names"),
+    [
+        (
+            'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+            {b"x-amzn-sagemaker-adapter-identifier"},
+        ),
+        ("headers.host || headers.Accept", {b"host", b"accept"}),
+        ("[headers.host, body.name]", {b"host"}),
+        ("body.name | headers.host", set()),
+        ("keys(headers)", None),
+        ("headers.*", None),
+        ("@", None),
+        ('headers."x-caf\u00e9"', None),
+    ],
+)
+def test_a_shape_names_the_headers_it_reads(
+    expression: str, names: set[bytes] | None
+) -> None:
+    shape = compile_shape({"value": expression, "other": "body.name"})
+
+    assert shape.header_names == (None if names is None else frozenset(names))
+
+
+def test_a_header_map_of_named_headers_joins_repeats_like_the_full_one() -> None:
+    named = HeaderMap.from_raw(RAW_HEADERS, frozenset([b"x-repeated"]))
+
+    assert named == {"x-repeated": "one, two"}
+    assert named["x-repeated"] == HeaderMap.from_raw(RAW_HEADERS)["x-repeated"]
 
 
 BODIES = [

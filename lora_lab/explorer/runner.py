@@ -109,6 +109,7 @@ class Run:
         else:
             response = await self._handle(parsed.starlette_request(scope), observed)
             rejection = _rejection(observed, response)
+            observed.document = _with_every_header(observed.document, scope)
         expressions = _evaluate(self.registration.transform, observed)
         return replace(
             base,
@@ -278,6 +279,18 @@ def _response_view(response: Response) -> ResponseView:
         ),
         body=bytes(getattr(response, "body", b"")),
     )
+
+
+def _with_every_header(document: Any, scope: dict[str, Any]) -> Any:
+    """Return ``document`` with all the request's headers, for display.
+
+    A shape that reads headers by name gets only those in its document;
+    the explorer shows the request's headers in full, and the shape's
+    expressions find the same values in either.
+    """
+    if not isinstance(document, Mapping) or "headers" not in document:
+        return document
+    return {**document, "headers": HeaderMap.from_raw(scope["headers"])}
 
 
 def _plain(document: Any) -> Any:

@@ -13,6 +13,7 @@ from lora_lab.shapes.expressions import (
     DOCUMENT_ROOTS,
     compile_expression,
     field_path,
+    header_names,
     leading_roots,
 )
 
@@ -72,6 +73,12 @@ class CompiledShape:
             roots |= set(DOCUMENT_ROOTS) if entry_roots is None else entry_roots
         self.roots = frozenset(roots & set(DOCUMENT_ROOTS))
         """The document roots the shape reads; the rest need not be built."""
+        self.header_names = _header_names(self.entries)
+        """The headers the shape reads, as lower-case ASCII bytes (ASGI's form).
+
+        None when it needs every header: it reads ``headers`` other than by
+        name, or names a header with a non-ASCII character.
+        """
 
     def __iter__(self) -> Iterator[ShapeEntry]:
         return iter(self.entries)
@@ -125,6 +132,16 @@ def _compile(shape: Mapping[Any, Any], path: tuple[str, ...], name: str) -> _Pla
             parsed = compile_expression(value, key=where)
             plan.append((key, ShapeEntry((*path, key), value, parsed)))
     return tuple(plan)
+
+
+def _header_names(entries: tuple[ShapeEntry, ...]) -> frozenset[bytes] | None:
+    names: set[bytes] = set()
+    for entry in entries:
+        entry_names = header_names(entry.parsed.parsed)
+        if entry_names is None or not all(name.isascii() for name in entry_names):
+            return None
+        names |= {name.encode("ascii") for name in entry_names}
+    return frozenset(names)
 
 
 def _leaves(plan: _Plan) -> Iterator[ShapeEntry]:

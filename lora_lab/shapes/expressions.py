@@ -111,6 +111,38 @@ def leading_roots(node: Any) -> frozenset[str] | None:
     return None
 
 
+def header_names(node: Any) -> frozenset[str] | None:
+    """Return the headers an expression reads as ``headers.<name>``, lower-cased.
+
+    ``node`` is a parsed JMESPath tree. Returns None when the expression
+    reads the headers some other way (``keys(headers)``, ``headers.*``,
+    ``@``), which needs every header. Header names are looked up in any
+    letter case, hence lower case here.
+    """
+    kind = node["type"]
+    if kind == "field":
+        return None if node["value"] == "headers" else frozenset()
+    if kind in ("literal", "expref"):
+        return frozenset()
+    children = node.get("children", [])
+    if kind == "subexpression" and children[0]["type"] == "field":
+        if children[0]["value"] != "headers":
+            return frozenset()
+        name = children[1]
+        return frozenset([name["value"].lower()]) if name["type"] == "field" else None
+    if kind in _LEFT_LED and children:
+        return header_names(children[0])
+    if kind in _ALL_CHILDREN:
+        names: set[str] = set()
+        for child in children:
+            child_names = header_names(child)
+            if child_names is None:
+                return None
+            names |= child_names
+        return frozenset(names)
+    return None
+
+
 def field_path(node: Any) -> tuple[str, ...] | None:
     """Return the names of a plain field chain (``body.name``), else None.
 

@@ -95,7 +95,8 @@ class BaseApiTransform:
         parts of the document the shape reads and evaluates it. The handler
         receives ``handed_on`` (by default ``request`` itself).
         """
-        document = build_document(request, body, self.request_shape.roots)
+        shape = self.request_shape
+        document = build_document(request, body, shape.roots, shape.header_names)
         return TransformedRequest(
             request=request if handed_on is None else handed_on,
             document=document,

@@ -22,9 +22,22 @@ class HeaderMap(dict[str, str]):
     """
 
     @classmethod
-    def from_raw(cls, raw: Iterable[tuple[bytes, bytes]]) -> HeaderMap:
+    def from_raw(
+        cls,
+        raw: Iterable[tuple[bytes, bytes]],
+        names: frozenset[bytes] | None = None,
+    ) -> HeaderMap:
+        """Build the map from ASGI's raw headers; only ``names``, when given.
+
+        ``names`` are lower-case ASCII, as :attr:`CompiledShape.header_names`
+        gives them; comparing bytes spares decoding every other header.
+        """
         headers = cls()
         for raw_name, raw_value in raw:
+            if names is not None:
+                raw_name = raw_name.lower()
+                if raw_name not in names:
+                    continue
             name = raw_name.decode("latin-1").lower()
             value = raw_value.decode("latin-1")
             previous = dict.get(headers, name)
@@ -38,16 +51,20 @@ class HeaderMap(dict[str, str]):
 
 
 def build_document(
-    request: Request, body: Any, roots: frozenset[str]
+    request: Request,
+    body: Any,
+    roots: frozenset[str],
+    header_names: frozenset[bytes] | None = None,
 ) -> dict[str, Any]:
     """Build ``{body, headers, query_params, path_params}`` for ``request``.
 
     Only the roots a shape reads are filled in; the others are left out,
-    which JMESPath sees as null, as it would an absent value.
+    which JMESPath sees as null, as it would an absent value. Likewise
+    ``headers`` holds only ``header_names`` when they are given.
     """
     document: dict[str, Any] = {"body": body}
     if "headers" in roots:
-        document["headers"] = HeaderMap.from_raw(request.scope["headers"])
+        document["headers"] = HeaderMap.from_raw(request.scope["headers"], header_names)
     if "query_params" in roots:
         document["query_params"] = dict(request.query_params)
     if "path_params" in roots:

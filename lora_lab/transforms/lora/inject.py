@@ -107,13 +107,13 @@ class InjectToBodyApiTransform(BaseApiTransform):
         )
 
     async def transform_request(self, request: Request) -> TransformedRequest:
-        roots = self.request_shape.roots
+        shape = self.request_shape
         body: dict[str, Any] | None = None
         raw = b""
         if self.reads_body:
             raw = await request.body()
             body = parse_json_object(raw, purpose="to inject the adapter id into")
-        document = build_document(request, body, roots)
+        document = build_document(request, body, shape.roots, shape.header_names)
         values = self.evaluate(document)
         writes = [
             (injection, values[injection.target])
