@@ -57,6 +57,24 @@ def test_shape_evaluation_matches_jmespath(expression: str) -> None:
     assert shape.evaluate(DOCUMENT) == {"value": jmespath.search(expression, DOCUMENT)}
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("body.name", "body.nested.deeper.leaf", "body.text.length", "query_params.x"),
+        ("body.name", "body.items[0].name"),
+    ],
+)
+def test_a_shape_of_several_expressions_matches_jmespath(
+    keys: tuple[str, ...],
+) -> None:
+    shape = compile_shape({f"k{index}": key for index, key in enumerate(keys)})
+
+    expected = {
+        f"k{index}": jmespath.search(key, DOCUMENT) for index, key in enumerate(keys)
+    }
+    assert shape.evaluate(DOCUMENT) == expected
+
+
 def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
     shape = compile_shape({"a": "body.nested.deeper", "b": "body.items[0].name"})
 

@@ -34,10 +34,8 @@ class HeaderMap(dict[str, str]):
         """
         headers = cls()
         for raw_name, raw_value in raw:
-            if names is not None:
-                raw_name = raw_name.lower()
-                if raw_name not in names:
-                    continue
+            if names is not None and raw_name.lower() not in names:
+                continue
             name = raw_name.decode("latin-1").lower()
             value = raw_value.decode("latin-1")
             previous = dict.get(headers, name)
@@ -47,7 +45,7 @@ class HeaderMap(dict[str, str]):
     def get(self, key: str, default: Any = None) -> Any:
         if not isinstance(key, str):
             return default
-        return super().get(key.lower(), default)
+        return dict.get(self, key.lower(), default)
 
 
 def build_document(
