@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import jmespath
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from lora_lab.errors import RequestError
 from lora_lab.shapes import CompiledShape, compile_shape
 from lora_lab.transforms.document import HeaderMap, _loads, build_document
+from lora_lab.transforms.lora.inject import AppendOperation, InjectToBodyApiTransform
 from lora_lab.transforms.lora.register import check_register_fields
 
 DOCUMENT = {
@@ -251,3 +253,78 @@ def test_register_fields_from_the_query_convert_flags() -> None:
     fields = check_register_fields(dict(query), "query", query)
 
     assert fields == {"name": "tuned", "src": "/a", "preload": True, "pin": True}
+
+
+ADAPTER = 'headers."X-Amzn-SageMaker-Adapter-Identifier"'
+# The same expressions, written so that they are not plain field chains: the
+# transform evaluates the shape for them instead of reading headers by name.
+INJECT_SHAPES = [
+    ({"model": ADAPTER}, {"model": f"{ADAPTER} | @"}),
+    (
+        {"model": AppendOperation(":", ADAPTER)},
+        {"model": AppendOperation(":", f"{ADAPTER} | @")},
+    ),
+    (
+        {"parameters.adapter": ADAPTER, "tag": 'headers."x-tag"'},
+        {"parameters.adapter": f"{ADAPTER} | @", "tag": 'headers."x-tag" | @'},
+    ),
+]
+INJECT_HEADERS = [
+    [],
+    [(b"x-amzn-sagemaker-adapter-identifier", b"fr")],
+    [(b"X-Amzn-SageMaker-Adapter-Identifier", b"fr"), (b"x-tag", b"t")],
+    [
+        (b"x-amzn-sagemaker-adapter-identifier", b"one"),
+        (b"X-AMZN-SAGEMAKER-ADAPTER-IDENTIFIER", b"two"),
+    ],
+]
+INJECT_BODIES = [
+    b'{"model": "base", "parameters": {"top_p": 1}}',
+    b'{"model": 7, "parameters": []}',
+    b"[1, 2]",
+    b"{not json",
+    b"",
+]
+
+
+def inject_outcome(transform: InjectToBodyApiTransform, request: Request) -> object:
+    async def run() -> object:
+        try:
+            transformed = await transform.transform_request(request)
+        except RequestError as error:
+            return ("error", error.status_code, error.to_dict())
+        handed_on = transformed.request
+        body = await handed_on.body()
+        return ("ok", transformed.document, transformed.notes, body, handed_on.headers)
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(("named", "evaluated"), INJECT_SHAPES)
+@pytest.mark.parametrize("headers", INJECT_HEADERS)
+@pytest.mark.parametrize("body", INJECT_BODIES)
+def test_inject_reading_headers_by_name_matches_evaluating_the_shape(
+    named: dict[str, object],
+    evaluated: dict[str, object],
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+) -> None:
+    shortcut = InjectToBodyApiTransform(named)
+    general = InjectToBodyApiTransform(evaluated)
+    assert shortcut._named_headers is not None
+    assert general._named_headers is None
+
+    outcomes = [
+        inject_outcome(transform, make_request(headers, body))
+        for transform in (shortcut, general)
+    ]
+
+    assert outcomes[0] == outcomes[1]
+
+
+def make_request(headers: list[tuple[bytes, bytes]], body: bytes) -> Request:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "headers": headers, "path": "/"}
+    return Request({**scope, "query_string": b"", "path_params": {}}, receive)

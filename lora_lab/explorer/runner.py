@@ -179,7 +179,9 @@ def _observing(transform: BaseApiTransform, observed: _Observed) -> BaseApiTrans
 
     The copy runs the class's own ``handle``; only ``transform_request`` and
     ``evaluate`` are wrapped, on the copy, to keep the document and the
-    outcome. The decorator's transform itself is left untouched.
+    outcome: the document ``evaluate`` was given or, when it was not called,
+    the transformed request's. The decorator's transform itself is left
+    untouched.
     """
     copied = copy.copy(transform)
     transform_request = copied.transform_request
@@ -191,6 +193,10 @@ def _observing(transform: BaseApiTransform, observed: _Observed) -> BaseApiTrans
         except RequestError as error:
             observed.error = error
             raise
+        if observed.document is None:
+            # A transform may find its values without evaluating the shape
+            # (inject reads its headers by name); its document is the same.
+            observed.document = observed.transformed.document
         return observed.transformed
 
     def recording_evaluate(document: Mapping[str, Any]) -> dict[str, Any]:
