@@ -12,7 +12,10 @@ from starlette.requests import Request
 
 from lora_lab.errors import RequestError
 from lora_lab.shapes import CompiledShape, compile_shape
+from lora_lab.transforms.base import TransformedRequest
 from lora_lab.transforms.document import HeaderMap, _loads, build_document
+from lora_lab.transforms.lora.base import _alias
+from lora_lab.transforms.lora.constants import SageMakerLoRAApiHeader
 from lora_lab.transforms.lora.inject import AppendOperation, InjectToBodyApiTransform
 from lora_lab.transforms.lora.register import check_register_fields
 
@@ -328,3 +331,27 @@ def make_request(headers: list[tuple[bytes, bytes]], body: bytes) -> Request:
 
     scope = {"type": "http", "method": "POST", "headers": headers, "path": "/"}
     return Request({**scope, "query_string": b"", "path_params": {}}, receive)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [(b"x-amzn-sagemaker-adapter-alias", b"nick")],
+        [
+            (b"x-amzn-sagemaker-adapter-alias", b"first"),
+            (b"x-amzn-sagemaker-adapter-alias", b"second"),
+        ],
+        [(b"x-amzn-sagemaker-adapter-alias", b"")],
+        [(b"x-amzn-sagemaker-adapter-alias", b"caf\xe9")],
+        [(b"x-other", b"x")],
+    ],
+)
+def test_the_alias_is_what_request_headers_get_finds(
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    request = make_request(headers, b"")
+    transformed = TransformedRequest(request, {}, None, adapter_name="tuned")
+
+    expected = request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS) or "tuned"
+    assert _alias(transformed) == expected

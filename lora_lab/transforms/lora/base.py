@@ -93,6 +93,13 @@ def adapter_name_from_path(request: Request) -> str:
     return name
 
 
+_ALIAS_HEADER = SageMakerLoRAApiHeader.ADAPTER_ALIAS.lower().encode("latin-1")
+
+
 def _alias(transformed: TransformedRequest) -> str | None:
-    alias = transformed.request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS)
-    return alias or transformed.adapter_name
+    # What request.headers.get() finds, the first value sent, without
+    # building a Headers and raising KeyError for the absent header.
+    for name, value in transformed.request.scope["headers"]:
+        if name == _ALIAS_HEADER:
+            return value.decode("latin-1") or transformed.adapter_name
+    return transformed.adapter_name
