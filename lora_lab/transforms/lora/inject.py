@@ -155,7 +155,7 @@ class InjectToBodyApiTransform(BaseApiTransform):
         if body is None:
             body = parse_json_object(await request.body(), purpose=_PURPOSE)
             document["body"] = body
-        injected = _copy_for_writes(body, writes)
+        injected = dict(body)
         for injection, value in writes:
             _write(injected, injection, value)
         return TransformedRequest(
@@ -257,36 +257,27 @@ def _compile_injection(target: Any, value: Any) -> Injection:
     return Injection(target, path, value, parsed)
 
 
-def _copy_for_writes(
-    body: dict[str, Any], writes: list[tuple[Injection, Any]]
-) -> dict[str, Any]:
-    """Copy only the objects along the writes' paths: ``body`` stays as sent."""
-    copy = dict(body)
-    for injection, _ in writes:
-        node = copy
-        for key in injection.path[:-1]:
-            child = node.get(key)
-            if not isinstance(child, dict):
-                break
-            child = dict(child)
-            node[key] = child
-            node = child
-    return copy
-
-
 def _write(body: dict[str, Any], injection: Injection, value: Any) -> None:
+    """Write ``value`` into ``body``, a copy of the body sent, at the injection.
+
+    The objects along the path are copied on the way down, so that the
+    body as sent stays as it was; missing ones are created.
+    """
     node = body
     for depth, key in enumerate(injection.path[:-1]):
         child = node.get(key)
         if child is None:
-            child = node[key] = {}
-        elif not isinstance(child, dict):
+            child = {}
+        elif isinstance(child, dict):
+            child = dict(child)
+        else:
             where = ".".join(injection.path[: depth + 1])
             raise RequestError(
                 f"Cannot inject the adapter id at {injection.target!r}: "
                 f"{where!r} holds {json_type_name(child)}, not an object.",
                 [Problem(where, f"expected an object, got {json_type_name(child)}")],
             )
+        node[key] = child
         node = child
     last = injection.path[-1]
     if injection.separator is not None:
