@@ -134,6 +134,8 @@ class BufferedRequest(Request):
     ``content-length`` then matches the new body.
     """
 
+    _rewritten_headers: Headers | None = None
+
     def __init__(
         self,
         request: Request,
@@ -145,17 +147,14 @@ class BufferedRequest(Request):
         super().__init__(request.scope, request.receive)
         self._buffered_body = body
         self._payload = payload
-        self._has_payload = payload is not None
         self._rewritten = rewritten
-        self._rewritten_headers: Headers | None = None
 
     async def body(self) -> bytes:
         return self._bytes()
 
     async def json(self) -> Any:
-        if not self._has_payload:
+        if self._payload is None:
             self._payload = json.loads(self._bytes())
-            self._has_payload = True
         return self._payload
 
     async def stream(self) -> AsyncGenerator[bytes, None]:

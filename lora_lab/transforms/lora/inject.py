@@ -149,7 +149,7 @@ class InjectToBodyApiTransform(BaseApiTransform):
         writes: list[tuple[Injection, Any]],
     ) -> TransformedRequest:
         if not writes:
-            return TransformedRequest(request=request, document=document, values=None)
+            return TransformedRequest(request, document, None)
 
         body = document["body"]
         if body is None:
@@ -159,10 +159,11 @@ class InjectToBodyApiTransform(BaseApiTransform):
         for injection, value in writes:
             _write(injected, injection, value)
         return TransformedRequest(
-            request=BufferedRequest(request, payload=injected, rewritten=True),
-            document=document,
-            values=None,
-            notes={"body_before": body, "body_after": injected},
+            BufferedRequest(request, payload=injected, rewritten=True),
+            document,
+            None,
+            None,
+            {"body_before": body, "body_after": injected},
         )
 
     def transform_response(
