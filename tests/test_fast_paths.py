@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import jmespath
 import pytest
@@ -14,7 +15,7 @@ from lora_lab.errors import RequestError
 from lora_lab.shapes import CompiledShape, compile_shape
 from lora_lab.transforms.base import TransformedRequest
 from lora_lab.transforms.document import HeaderMap, _loads, build_document
-from lora_lab.transforms.lora.base import _alias
+from lora_lab.transforms.lora.base import _alias, _confirmation
 from lora_lab.transforms.lora.constants import SageMakerLoRAApiHeader
 from lora_lab.transforms.lora.inject import AppendOperation, InjectToBodyApiTransform
 from lora_lab.transforms.lora.register import check_register_fields
@@ -355,3 +356,32 @@ def test_the_alias_is_what_request_headers_get_finds(
 
     expected = request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS) or "tuned"
     assert _alias(transformed) == expected
+
+
+def formatted(format_message: Callable[[], str]) -> object:
+    try:
+        return ("ok", format_message())
+    except (TypeError, ValueError, KeyError, IndexError) as error:
+        return ("error", type(error))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Adapter {alias} registered",
+        "{alias}",
+        "{{literal}} {alias} }}",
+        "{alias!r} and {alias:>12}",
+        "{alias:>12}",
+        "{alias} twice {alias}",
+        "no alias",
+        "{0} {other}",
+    ],
+)
+@pytest.mark.parametrize("alias", ["tuned", None, "caf\u00e9 {x}"])
+def test_the_confirmation_is_what_str_format_gives(
+    message: str, alias: str | None
+) -> None:
+    assert formatted(lambda: _confirmation(message, alias)) == formatted(
+        lambda: message.format(alias=alias)
+    )
