@@ -14,7 +14,7 @@ from lora_lab.errors import ShapeError
 DOCUMENT_ROOTS = ("body", "headers", "query_params", "path_params")
 """The top-level keys of the request document that shapes are evaluated over."""
 
-_HYPHENATED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
+_HYPHENATED_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+"
 
 # Node types whose first child is evaluated against the current node and
 # whose other children are evaluated against what the first one produced.
@@ -75,7 +75,7 @@ def quote_hyphenated_names(expression: str) -> str | None:
     Returns None when there is nothing to quote or the quoted form still does
     not compile.
     """
-    quoted = _HYPHENATED_NAME.sub(_quote_outside_literals(expression), expression)
+    quoted = re.sub(_HYPHENATED_NAME, _quote_outside_literals(expression), expression)
     if quoted == expression:
         return None
     try:

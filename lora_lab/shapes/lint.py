@@ -8,10 +8,9 @@ checks a shape against what the requests of a handler type carry (see
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -31,7 +30,7 @@ from lora_lab.shapes.reads import field_chains, function_calls
 Severity = Literal["error", "warning"]
 
 _FUNCTIONS: Mapping[str, Any] = jmespath_functions.Functions().FUNCTION_TABLE
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*\Z"
 
 
 @dataclass(frozen=True)
@@ -189,7 +188,7 @@ def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
         position = _find(expression, f"{name}(")
         entry = _FUNCTIONS.get(name)
         if entry is None:
-            close = difflib.get_close_matches(name, list(_FUNCTIONS), n=1)
+            close = _close_matches(name, list(_FUNCTIONS), n=1)
             yield Finding(
                 key,
                 expression,
@@ -264,7 +263,7 @@ def _unknown_root(
 ) -> Finding:
     root = chain[0]
     roots = ", ".join(DOCUMENT_ROOTS)
-    close = difflib.get_close_matches(root, DOCUMENT_ROOTS, n=1)
+    close = _close_matches(root, DOCUMENT_ROOTS, n=1)
     owner = next(
         (r for r in DOCUMENT_ROOTS if root in (contract.known_fields(r) or ())), None
     )
@@ -301,7 +300,7 @@ def _unknown_field(
     known = contract.known_fields(root)
     if known is None or name in known:
         return None
-    close = difflib.get_close_matches(name, sorted(known), n=1)
+    close = _close_matches(name, sorted(known), n=1)
     if root in contract.open_roots:
         if not close:
             return None  # a field of the client's own, such as load_inplace
@@ -355,7 +354,7 @@ def _unknown_header(
     known = {header.lower(): header for header in contract.known_headers}
     if name.lower() in known:
         return None
-    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.85)
+    close = _close_matches(name.lower(), list(known), n=1, cutoff=0.85)
     if not close:
         return None
     header = known[close[0]]
@@ -455,4 +454,13 @@ def _without_prefix(message: str, key: str) -> str:
 
 
 def _quoted(name: str) -> str:
-    return name if _IDENTIFIER.match(name) else json.dumps(name)
+    return name if re.match(_IDENTIFIER, name) else json.dumps(name)
+
+
+def _close_matches(
+    word: str, candidates: Sequence[str], n: int, cutoff: float = 0.6
+) -> list[str]:
+    # difflib is only needed when there is a typo: a server should not load it.
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
