@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import imports, inprocess, overhttp, report
-from benchmarks.apps import build_app, implementation_names
+from benchmarks.apps import CONTROL, build_app, implementation_names
 from benchmarks.scenarios import (
     SIZES,
     Scenario,
@@ -67,8 +67,9 @@ def _run(args: argparse.Namespace) -> int:
         http_scenarios = [
             s for s in _http_scenarios(args.quick) if _wanted(s, args.only)
         ]
-        loads = _over_http(names, http_scenarios, args)
-        print(report.http_table(loads, names), flush=True)
+        http_names = [*names, CONTROL] if args.http_control else names
+        loads = _over_http(http_names, http_scenarios, args)
+        print(report.http_table(loads, http_names), flush=True)
     results["http"] = loads
 
     modules = {"lora_lab": "lora_lab"}
@@ -171,6 +172,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--connections", type=int, default=8, help="wrk's open connections"
+    )
+    parser.add_argument(
+        "--http-control",
+        action="store_true",
+        help="also load a second floor server, to see how far two identical "
+        "servers differ",
     )
     parser.add_argument(
         "--json", type=Path, help="also write every sample to this JSON file"

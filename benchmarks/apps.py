@@ -40,6 +40,9 @@ ENGINE_MODES = {
     "bytes": engine.generate_from_bytes,
 }
 
+CONTROL = "floor again"
+"""A second floor server: how far two identical servers differ over HTTP."""
+
 App = Callable[..., Awaitable[None]]
 
 
@@ -62,6 +65,7 @@ def build_app(name: str) -> FastAPI:
         "floor": build_floor,
         "lora_lab": build_lora_lab,
         "production": build_production,
+        CONTROL: build_floor,
     }
     return builders[name]()
 

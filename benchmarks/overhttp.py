@@ -34,9 +34,21 @@ class Load:
     p99: dict[str, list[float]]
     errors: dict[str, int]
 
-    def ratio(self, figure: str, name: str, floor: str = "floor") -> float:
+    def round_ratios(self, figure: str, name: str, floor: str = "floor") -> list[float]:
+        """Each round's figure for ``name`` over the floor's in the same round."""
         samples: dict[str, list[float]] = getattr(self, figure)
-        return statistics.median(samples[name]) / statistics.median(samples[floor])
+        return [
+            mine / theirs
+            for mine, theirs in zip(samples[name], samples[floor], strict=True)
+        ]
+
+    def ratio(self, figure: str, name: str, floor: str = "floor") -> float:
+        """The median over rounds of ``name``'s figure over the floor's.
+
+        As in process, pairing the rounds cancels the drift a shared
+        machine puts on all servers of one round alike.
+        """
+        return statistics.median(self.round_ratios(figure, name, floor))
 
 
 def wrk_path() -> str | None:

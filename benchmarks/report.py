@@ -94,7 +94,11 @@ def slope_table(timings: list[Timing], names: list[str]) -> str:
 
 
 def http_table(loads: list[Load], names: list[str]) -> str:
-    """Render throughput and latency under wrk, as ratios to the floor."""
+    """Render throughput and latency under wrk, as ratios to the floor.
+
+    Each ratio is the median over rounds of the round's ratio, with the
+    lowest and highest round in brackets when there are several.
+    """
     rows = []
     for load in loads:
         rate = statistics.median(load.requests_per_second["floor"])
@@ -103,14 +107,19 @@ def http_table(loads: list[Load], names: list[str]) -> str:
         cells = [load.scenario.name, f"{rate:,.0f} / {p50:.2f} / {p99:.2f}"]
         for name in names[1:]:
             errors = f", {load.errors[name]} errors" if load.errors[name] else ""
+            rounds = load.round_ratios("requests_per_second", name)
+            spread = (
+                f" ({min(rounds):.2f}-{max(rounds):.2f})" if len(rounds) > 1 else ""
+            )
             cells.append(
-                f"{load.ratio('requests_per_second', name):.2f}x / "
+                f"{load.ratio('requests_per_second', name):.2f}x{spread} / "
                 f"{load.ratio('p50', name):.2f}x / {load.ratio('p99', name):.2f}x"
                 f"{errors}"
             )
         rows.append(cells)
     return _table(
-        "## Over HTTP (floor: requests/s / p50 ms / p99 ms; others: ratios)",
+        "## Over HTTP (floor: requests/s / p50 ms / p99 ms; others: ratios, "
+        "requests/s with the lowest and highest round)",
         ["scenario", "floor", *names[1:]],
         rows,
     )

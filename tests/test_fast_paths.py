@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 
 import jmespath
 import pytest
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
 from lora_lab.errors import RequestError
-from lora_lab.shapes import compile_shape
-from lora_lab.transforms.document import _LAST_VALUE_WINS, HeaderMap, _loads
+from lora_lab.shapes import CompiledShape, compile_shape
+from lora_lab.transforms.base import TransformedRequest
+from lora_lab.transforms.document import (
+    _LAST_VALUE_WINS,
+    HeaderMap,
+    _loads,
+    build_document,
+)
+from lora_lab.transforms.lora.base import _alias, _confirmation
+from lora_lab.transforms.lora.constants import SageMakerLoRAApiHeader
+from lora_lab.transforms.lora.inject import AppendOperation, InjectToBodyApiTransform
 from lora_lab.transforms.lora.register import check_register_fields
 
 DOCUMENT = {
@@ -56,12 +68,110 @@ def test_shape_evaluation_matches_jmespath(expression: str) -> None:
     assert shape.evaluate(DOCUMENT) == {"value": jmespath.search(expression, DOCUMENT)}
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("body.name", "body.nested.deeper.leaf", "body.text.length", "query_params.x"),
+        ("body.name", "body.items[0].name"),
+    ],
+)
+def test_a_shape_of_several_expressions_matches_jmespath(
+    keys: tuple[str, ...],
+) -> None:
+    shape = compile_shape({f"k{index}": key for index, key in enumerate(keys)})
+
+    expected = {
+        f"k{index}": jmespath.search(key, DOCUMENT) for index, key in enumerate(keys)
+    }
+    assert shape.evaluate(DOCUMENT) == expected
+
+
 def test_plain_field_chains_take_the_shortcut_and_others_do_not() -> None:
     shape = compile_shape({"a": "body.nested.deeper", "b": "body.items[0].name"})
 
     fields = {entry.key: entry.fields for entry in shape}
 
     assert fields == {"a": ("body", "nested", "deeper"), "b": None}
+
+
+RAW_HEADERS = [
+    (b"host", b"localhost"),
+    (b"X-Amzn-SageMaker-Adapter-Identifier", b"adapter-7"),
+    (b"x-repeated", b"one"),
+    (b"X-Repeated", b"two"),
+    (b"content-type", b"application/json"),
+    (b"X-Caf\xc9", b"latin"),
+]
+
+HEADER_EXPRESSIONS = [
+    'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+    'headers."x-amzn-sagemaker-adapter-identifier"',
+    'headers."X-REPEATED"',
+    "headers.host || headers.missing",
+    'headers."x-amzn-sagemaker-adapter-identifier".inner',
+    "[headers.host, body.name]",
+    "length(headers.host)",
+    'headers."x-caf\u00e9"',
+    'headers."X-CAF\u00c9"',
+    "headers",
+    "keys(headers)",
+    "headers.*",
+    "headers.host[0]",
+    "@",
+    "body.name | headers.host",
+]
+
+
+def outcome(shape: CompiledShape, document: dict[str, object]) -> object:
+    try:
+        return ("ok", shape.evaluate(document))
+    except Exception as error:
+        return ("error", type(error), str(error))
+
+
+@pytest.mark.parametrize("expression", HEADER_EXPRESSIONS)
+def test_a_document_with_only_the_named_headers_gives_the_same_values(
+    expression: str,
+) -> None:
+    shape = compile_shape({"value": expression})
+    scope = {"type": "http", "headers": RAW_HEADERS, "query_string": b"a=1"}
+    request = Request({**scope, "path_params": {}})
+    everything = build_document(request, {"name": "tuned"}, shape.roots)
+
+    named = build_document(request, {"name": "tuned"}, shape.roots, shape.header_names)
+
+    assert outcome(shape, named) == outcome(shape, everything)
+
+
+@pytest.mark.parametrize(
+    ("expression", "names"),
+    [
+        (
+            'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+            {b"x-amzn-sagemaker-adapter-identifier"},
+        ),
+        ("headers.host || headers.Accept", {b"host", b"accept"}),
+        ("[headers.host, body.name]", {b"host"}),
+        ("body.name | headers.host", set()),
+        ("keys(headers)", None),
+        ("headers.*", None),
+        ("@", None),
+        ('headers."x-caf\u00e9"', None),
+    ],
+)
+def test_a_shape_names_the_headers_it_reads(
+    expression: str, names: set[bytes] | None
+) -> None:
+    shape = compile_shape({"value": expression, "other": "body.name"})
+
+    assert shape.header_names == (None if names is None else frozenset(names))
+
+
+def test_a_header_map_of_named_headers_joins_repeats_like_the_full_one() -> None:
+    named = HeaderMap.from_raw(RAW_HEADERS, frozenset([b"x-repeated"]))
+
+    assert named == {"x-repeated": "one, two"}
+    assert named["x-repeated"] == HeaderMap.from_raw(RAW_HEADERS)["x-repeated"]
 
 
 BODIES = [
@@ -152,3 +262,131 @@ def test_register_fields_from_the_query_convert_flags() -> None:
     fields = check_register_fields(dict(query), "query", query)
 
     assert fields == {"name": "tuned", "src": "/a", "preload": True, "pin": True}
+
+
+ADAPTER = 'headers."X-Amzn-SageMaker-Adapter-Identifier"'
+# The same expressions, written so that they are not plain field chains: the
+# transform evaluates the shape for them instead of reading headers by name.
+INJECT_SHAPES = [
+    ({"model": ADAPTER}, {"model": f"{ADAPTER} | @"}),
+    (
+        {"model": AppendOperation(":", ADAPTER)},
+        {"model": AppendOperation(":", f"{ADAPTER} | @")},
+    ),
+    (
+        {"parameters.adapter": ADAPTER, "tag": 'headers."x-tag"'},
+        {"parameters.adapter": f"{ADAPTER} | @", "tag": 'headers."x-tag" | @'},
+    ),
+]
+INJECT_HEADERS = [
+    [],
+    [(b"x-amzn-sagemaker-adapter-identifier", b"fr")],
+    [(b"X-Amzn-SageMaker-Adapter-Identifier", b"fr"), (b"x-tag", b"t")],
+    [
+        (b"x-amzn-sagemaker-adapter-identifier", b"one"),
+        (b"X-AMZN-SAGEMAKER-ADAPTER-IDENTIFIER", b"two"),
+    ],
+]
+INJECT_BODIES = [
+    b'{"model": "base", "parameters": {"top_p": 1}}',
+    b'{"model": 7, "parameters": []}',
+    b"[1, 2]",
+    b"{not json",
+    b"",
+]
+
+
+def inject_outcome(transform: InjectToBodyApiTransform, request: Request) -> object:
+    async def run() -> object:
+        try:
+            transformed = await transform.transform_request(request)
+        except RequestError as error:
+            return ("error", error.status_code, error.to_dict())
+        handed_on = transformed.request
+        body = await handed_on.body()
+        return ("ok", transformed.document, transformed.notes, body, handed_on.headers)
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(("named", "evaluated"), INJECT_SHAPES)
+@pytest.mark.parametrize("headers", INJECT_HEADERS)
+@pytest.mark.parametrize("body", INJECT_BODIES)
+def test_inject_reading_headers_by_name_matches_evaluating_the_shape(
+    named: dict[str, object],
+    evaluated: dict[str, object],
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+) -> None:
+    shortcut = InjectToBodyApiTransform(named)
+    general = InjectToBodyApiTransform(evaluated)
+    assert shortcut._named_headers is not None
+    assert general._named_headers is None
+
+    outcomes = [
+        inject_outcome(transform, make_request(headers, body))
+        for transform in (shortcut, general)
+    ]
+
+    assert outcomes[0] == outcomes[1]
+
+
+def make_request(headers: list[tuple[bytes, bytes]], body: bytes) -> Request:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "headers": headers, "path": "/"}
+    return Request({**scope, "query_string": b"", "path_params": {}}, receive)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [(b"x-amzn-sagemaker-adapter-alias", b"nick")],
+        [
+            (b"x-amzn-sagemaker-adapter-alias", b"first"),
+            (b"x-amzn-sagemaker-adapter-alias", b"second"),
+        ],
+        [(b"x-amzn-sagemaker-adapter-alias", b"")],
+        [(b"x-amzn-sagemaker-adapter-alias", b"caf\xe9")],
+        [(b"x-other", b"x")],
+    ],
+)
+def test_the_alias_is_what_request_headers_get_finds(
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    request = make_request(headers, b"")
+    transformed = TransformedRequest(request, {}, None, adapter_name="tuned")
+
+    expected = request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS) or "tuned"
+    assert _alias(transformed) == expected
+
+
+def formatted(format_message: Callable[[], str]) -> object:
+    try:
+        return ("ok", format_message())
+    except (TypeError, ValueError, KeyError, IndexError) as error:
+        return ("error", type(error))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Adapter {alias} registered",
+        "{alias}",
+        "{{literal}} {alias} }}",
+        "{alias!r} and {alias:>12}",
+        "{alias:>12}",
+        "{alias} twice {alias}",
+        "no alias",
+        "{0} {other}",
+    ],
+)
+@pytest.mark.parametrize("alias", ["tuned", None, "caf\u00e9 {x}"])
+def test_the_confirmation_is_what_str_format_gives(
+    message: str, alias: str | None
+) -> None:
+    assert formatted(lambda: _confirmation(message, alias)) == formatted(
+        lambda: message.format(alias=alias)
+    )

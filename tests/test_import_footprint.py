@@ -45,6 +45,11 @@ def test_import_lora_lab_loads_no_jupyter_module() -> None:
     assert not any(name.startswith("jupyter") for name in loaded)
 
 
+def test_import_lora_lab_leaves_typo_suggestions_until_a_typo() -> None:
+    # difflib only suggests the name meant; a server starts without it.
+    assert "difflib" not in modules_after("import lora_lab")
+
+
 def test_import_lora_lab_sagemaker_loads_no_jupyter_module() -> None:
     loaded = modules_after("import lora_lab.sagemaker")
 

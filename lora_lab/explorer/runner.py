@@ -109,6 +109,7 @@ class Run:
         else:
             response = await self._handle(parsed.starlette_request(scope), observed)
             rejection = _rejection(observed, response)
+            observed.document = _with_every_header(observed.document, scope)
         expressions = _evaluate(self.registration.transform, observed)
         return replace(
             base,
@@ -178,7 +179,9 @@ def _observing(transform: BaseApiTransform, observed: _Observed) -> BaseApiTrans
 
     The copy runs the class's own ``handle``; only ``transform_request`` and
     ``evaluate`` are wrapped, on the copy, to keep the document and the
-    outcome. The decorator's transform itself is left untouched.
+    outcome: the document ``evaluate`` was given or, when it was not called,
+    the transformed request's. The decorator's transform itself is left
+    untouched.
     """
     copied = copy.copy(transform)
     transform_request = copied.transform_request
@@ -190,6 +193,10 @@ def _observing(transform: BaseApiTransform, observed: _Observed) -> BaseApiTrans
         except RequestError as error:
             observed.error = error
             raise
+        if observed.document is None:
+            # A transform may find its values without evaluating the shape
+            # (inject reads its headers by name); its document is the same.
+            observed.document = observed.transformed.document
         return observed.transformed
 
     def recording_evaluate(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -278,6 +285,18 @@ def _response_view(response: Response) -> ResponseView:
         ),
         body=bytes(getattr(response, "body", b"")),
     )
+
+
+def _with_every_header(document: Any, scope: dict[str, Any]) -> Any:
+    """Return ``document`` with all the request's headers, for display.
+
+    A shape that reads headers by name gets only those in its document;
+    the explorer shows the request's headers in full, and the shape's
+    expressions find the same values in either.
+    """
+    if not isinstance(document, Mapping) or "headers" not in document:
+        return document
+    return {**document, "headers": HeaderMap.from_raw(scope["headers"])}
 
 
 def _plain(document: Any) -> Any:

@@ -13,6 +13,7 @@ from lora_lab.shapes.expressions import (
     DOCUMENT_ROOTS,
     compile_expression,
     field_path,
+    header_names,
     leading_roots,
 )
 
@@ -38,15 +39,7 @@ class ShapeEntry:
         """Evaluate the expression against ``document``."""
         if self.fields is None:
             return self.parsed.search(document)
-        value: Any = document
-        for name in self.fields:
-            # What JMESPath does for a field: a value without .get (a list,
-            # a string, None) has no such field.
-            try:
-                value = value.get(name)
-            except AttributeError:
-                return None
-        return value
+        return _follow(document, self.fields)
 
 
 class CompiledShape:
@@ -72,6 +65,13 @@ class CompiledShape:
             roots |= set(DOCUMENT_ROOTS) if entry_roots is None else entry_roots
         self.roots = frozenset(roots & set(DOCUMENT_ROOTS))
         """The document roots the shape reads; the rest need not be built."""
+        self._chains = _chains(plan)
+        self.header_names = _header_names(self.entries)
+        """The headers the shape reads, as lower-case ASCII bytes (ASGI's form).
+
+        None when it needs every header: it reads ``headers`` other than by
+        name, or names a header with a non-ASCII character.
+        """
 
     def __iter__(self) -> Iterator[ShapeEntry]:
         return iter(self.entries)
@@ -84,7 +84,20 @@ class CompiledShape:
 
     def evaluate(self, document: Mapping[str, Any]) -> dict[str, Any]:
         """Return the shape's structure with each expression's result in place."""
-        return _evaluate(self._plan, document)
+        if self._chains is None:
+            return _evaluate(self._plan, document)
+        # Nearly every shape is flat, each value a plain field chain: follow
+        # the chains here, as _follow does, sparing a call per expression.
+        result = {}
+        for key, fields in self._chains:
+            value: Any = document
+            try:
+                for name in fields:
+                    value = value.get(name)
+            except AttributeError:
+                value = None
+            result[key] = value
+        return result
 
 
 def compile_shape(
@@ -125,6 +138,37 @@ def _compile(shape: Mapping[Any, Any], path: tuple[str, ...], name: str) -> _Pla
             parsed = compile_expression(value, key=where)
             plan.append((key, ShapeEntry((*path, key), value, parsed)))
     return tuple(plan)
+
+
+def _follow(document: Mapping[str, Any], fields: tuple[str, ...]) -> Any:
+    value: Any = document
+    try:
+        for name in fields:
+            value = value.get(name)
+    except AttributeError:
+        # What JMESPath does for a field: a value without .get (a list, a
+        # string, None) has no such field.
+        return None
+    return value
+
+
+def _chains(plan: _Plan) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    chains = []
+    for key, step in plan:
+        if not isinstance(step, ShapeEntry) or step.fields is None:
+            return None
+        chains.append((key, step.fields))
+    return tuple(chains)
+
+
+def _header_names(entries: tuple[ShapeEntry, ...]) -> frozenset[bytes] | None:
+    names: set[bytes] = set()
+    for entry in entries:
+        entry_names = header_names(entry.parsed.parsed)
+        if entry_names is None or not all(name.isascii() for name in entry_names):
+            return None
+        names |= {name.encode("ascii") for name in entry_names}
+    return frozenset(names)
 
 
 def _leaves(plan: _Plan) -> Iterator[ShapeEntry]:

@@ -14,7 +14,7 @@ from lora_lab.errors import ShapeError
 DOCUMENT_ROOTS = ("body", "headers", "query_params", "path_params")
 """The top-level keys of the request document that shapes are evaluated over."""
 
-_HYPHENATED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
+_HYPHENATED_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+"
 
 # Node types whose first child is evaluated against the current node and
 # whose other children are evaluated against what the first one produced.
@@ -75,7 +75,7 @@ def quote_hyphenated_names(expression: str) -> str | None:
     Returns None when there is nothing to quote or the quoted form still does
     not compile.
     """
-    quoted = _HYPHENATED_NAME.sub(_quote_outside_literals(expression), expression)
+    quoted = re.sub(_HYPHENATED_NAME, _quote_outside_literals(expression), expression)
     if quoted == expression:
         return None
     try:
@@ -108,6 +108,38 @@ def leading_roots(node: Any) -> frozenset[str] | None:
                 return None
             roots |= child_roots
         return frozenset(roots)
+    return None
+
+
+def header_names(node: Any) -> frozenset[str] | None:
+    """Return the headers an expression reads as ``headers.<name>``, lower-cased.
+
+    ``node`` is a parsed JMESPath tree. Returns None when the expression
+    reads the headers some other way (``keys(headers)``, ``headers.*``,
+    ``@``), which needs every header. Header names are looked up in any
+    letter case, hence lower case here.
+    """
+    kind = node["type"]
+    if kind == "field":
+        return None if node["value"] == "headers" else frozenset()
+    if kind in ("literal", "expref"):
+        return frozenset()
+    children = node.get("children", [])
+    if kind == "subexpression" and children[0]["type"] == "field":
+        if children[0]["value"] != "headers":
+            return frozenset()
+        name = children[1]
+        return frozenset([name["value"].lower()]) if name["type"] == "field" else None
+    if kind in _LEFT_LED and children:
+        return header_names(children[0])
+    if kind in _ALL_CHILDREN:
+        names: set[str] = set()
+        for child in children:
+            child_names = header_names(child)
+            if child_names is None:
+                return None
+            names |= child_names
+        return frozenset(names)
     return None
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
 from lora_lab.shapes.contracts import RequestContract
 from lora_lab.shapes.expressions import DOCUMENT_ROOTS
-from lora_lab.shapes.findings import Finding, find_name, quoted, replace_at
+from lora_lab.shapes.findings import (
+    Finding,
+    close_matches,
+    find_name,
+    quoted,
+    replace_at,
+)
 from lora_lab.shapes.reads import field_chains
 
 
@@ -54,7 +59,7 @@ def _unknown_root(
 ) -> Finding:
     root = chain[0]
     roots = ", ".join(DOCUMENT_ROOTS)
-    close = difflib.get_close_matches(root, DOCUMENT_ROOTS, n=1)
+    close = close_matches(root, DOCUMENT_ROOTS, n=1)
     owner = next(
         (r for r in DOCUMENT_ROOTS if root in (contract.known_fields(r) or ())), None
     )
@@ -91,7 +96,7 @@ def _unknown_field(
     known = contract.known_fields(root)
     if known is None or name in known:
         return None
-    close = difflib.get_close_matches(name, sorted(known), n=1)
+    close = close_matches(name, sorted(known), n=1)
     if root in contract.open_roots:
         if not close:
             return None  # a field of the client's own, such as load_inplace
@@ -145,7 +150,7 @@ def _unknown_header(
     known = {header.lower(): header for header in contract.known_headers}
     if name.lower() in known:
         return None
-    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.85)
+    close = close_matches(name.lower(), list(known), n=1, cutoff=0.85)
     if not close:
         return None
     header = known[close[0]]

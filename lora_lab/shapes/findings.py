@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*\Z"
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,14 @@ def replace_at(expression: str, position: int | None, old: str, new: str) -> str
 
 
 def quoted(name: str) -> str:
-    return name if _IDENTIFIER.match(name) else json.dumps(name)
+    return name if re.match(_IDENTIFIER, name) else json.dumps(name)
+
+
+def close_matches(
+    word: str, candidates: Sequence[str], n: int, cutoff: float = 0.6
+) -> list[str]:
+    """Return the candidates closest to ``word``, as difflib finds them."""
+    # difflib is only needed when there is a typo: a server should not load it.
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

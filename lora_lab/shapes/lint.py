@@ -8,7 +8,6 @@ checks a shape against what the requests of a handler type carry (see
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Mapping
 from enum import Enum
@@ -24,7 +23,7 @@ from lora_lab.shapes.expressions import (
     leading_roots,
 )
 from lora_lab.shapes.field_rules import lint_fields
-from lora_lab.shapes.findings import Finding, find_name, replace_at
+from lora_lab.shapes.findings import Finding, close_matches, find_name, replace_at
 from lora_lab.shapes.reads import field_chains, function_calls
 
 _FUNCTIONS: Mapping[str, Any] = jmespath_functions.Functions().FUNCTION_TABLE
@@ -147,7 +146,7 @@ def _lint_functions(key: str, expression: str, node: Any) -> Iterator[Finding]:
         position = find_name(expression, f"{name}(")
         entry = _FUNCTIONS.get(name)
         if entry is None:
-            close = difflib.get_close_matches(name, list(_FUNCTIONS), n=1)
+            close = close_matches(name, list(_FUNCTIONS), n=1)
             yield Finding(
                 key,
                 expression,

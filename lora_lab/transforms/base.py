@@ -96,12 +96,14 @@ class BaseApiTransform:
         parts of the document the shape reads and evaluates it. The handler
         receives ``handed_on`` (by default ``request`` itself).
         """
-        document = build_document(request, body, self.request_shape.roots)
+        shape = self.request_shape
+        document = build_document(request, body, shape.roots, shape.header_names)
+        # Positional arguments: a dataclass takes keywords at twice the cost.
         return TransformedRequest(
-            request=request if handed_on is None else handed_on,
-            document=document,
-            values=self.evaluate(document),
-            adapter_name=adapter_name,
+            request if handed_on is None else handed_on,
+            document,
+            self.evaluate(document),
+            adapter_name,
         )
 
     def evaluate(self, document: Mapping[str, Any]) -> dict[str, Any]:

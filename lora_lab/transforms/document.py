@@ -29,9 +29,20 @@ class HeaderMap(dict[str, str]):
     """
 
     @classmethod
-    def from_raw(cls, raw: Iterable[tuple[bytes, bytes]]) -> HeaderMap:
+    def from_raw(
+        cls,
+        raw: Iterable[tuple[bytes, bytes]],
+        names: frozenset[bytes] | None = None,
+    ) -> HeaderMap:
+        """Build the map from ASGI's raw headers; only ``names``, when given.
+
+        ``names`` are lower-case ASCII, as :attr:`CompiledShape.header_names`
+        gives them; comparing bytes spares decoding every other header.
+        """
         headers = cls()
         for raw_name, raw_value in raw:
+            if names is not None and raw_name.lower() not in names:
+                continue
             name = raw_name.decode("latin-1").lower()
             value = raw_value.decode("latin-1")
             previous = dict.get(headers, name)
@@ -41,20 +52,24 @@ class HeaderMap(dict[str, str]):
     def get(self, key: str, default: Any = None) -> Any:
         if not isinstance(key, str):
             return default
-        return super().get(key.lower(), default)
+        return dict.get(self, key.lower(), default)
 
 
 def build_document(
-    request: Request, body: Any, roots: frozenset[str]
+    request: Request,
+    body: Any,
+    roots: frozenset[str],
+    header_names: frozenset[bytes] | None = None,
 ) -> dict[str, Any]:
     """Build ``{body, headers, query_params, path_params}`` for ``request``.
 
     Only the roots a shape reads are filled in; the others are left out,
-    which JMESPath sees as null, as it would an absent value.
+    which JMESPath sees as null, as it would an absent value. Likewise
+    ``headers`` holds only ``header_names`` when they are given.
     """
     document: dict[str, Any] = {"body": body}
     if "headers" in roots:
-        document["headers"] = HeaderMap.from_raw(request.scope["headers"])
+        document["headers"] = HeaderMap.from_raw(request.scope["headers"], header_names)
     if "query_params" in roots:
         document["query_params"] = dict(request.query_params)
     if "path_params" in roots:
@@ -178,6 +193,8 @@ class BufferedRequest(Request):
     ``content-length`` then matches the new body.
     """
 
+    _rewritten_headers: Headers | None = None
+
     def __init__(
         self,
         request: Request,
@@ -189,17 +206,14 @@ class BufferedRequest(Request):
         super().__init__(request.scope, request.receive)
         self._buffered_body = body
         self._payload = payload
-        self._has_payload = payload is not None
         self._rewritten = rewritten
-        self._rewritten_headers: Headers | None = None
 
     async def body(self) -> bytes:
         return self._bytes()
 
     async def json(self) -> Any:
-        if not self._has_payload:
+        if self._payload is None:
             self._payload = json.loads(self._bytes())
-            self._has_payload = True
         return self._payload
 
     async def stream(self) -> AsyncGenerator[bytes, None]:

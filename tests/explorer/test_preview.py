@@ -200,6 +200,26 @@ def test_inject_reports_before_after_and_patch() -> None:
     assert received.header("content-length") == str(len(received.body))
 
 
+def test_the_document_shows_every_header_though_the_shape_reads_one() -> None:
+    result = preview(
+        {
+            "method": "POST",
+            "path": "/v1/chat",
+            "headers": {
+                "X-Amzn-SageMaker-Adapter-Identifier": "fr",
+                "X-Request-Id": "r-1",
+            },
+            "body": {"model": "base"},
+        },
+        inject_adapter_id("model"),
+    )
+
+    assert result.document is not None
+    assert result.document["headers"]["x-request-id"] == "r-1"
+    assert result.document["headers"]["x-amzn-sagemaker-adapter-identifier"] == "fr"
+    assert result.values == {"model": "fr"}
+
+
 class Slow(BaseApiTransform):
     """A transform of a user's own that awaits real I/O."""
 

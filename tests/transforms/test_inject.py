@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -8,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.testclient import TestClient
 
 from lora_lab import HandlerRegistry, SageMakerLoRAApiHeader, inject_adapter_id
+from lora_lab.transforms.lora.inject import InjectToBodyApiTransform
 
 HEADER = {SageMakerLoRAApiHeader.ADAPTER_IDENTIFIER: "support-adapter"}
 
@@ -221,3 +223,35 @@ def test_bad_arguments_raise_value_error_at_decoration(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         inject_adapter_id(*args, **kwargs)
+
+
+def test_writes_under_one_parent_both_land_and_the_sent_body_stays() -> None:
+    transform = InjectToBodyApiTransform(
+        {
+            "parameters.adapter": 'headers."X-Amzn-SageMaker-Adapter-Identifier"',
+            "parameters.tag": 'headers."x-tag"',
+        }
+    )
+    sent = b'{"parameters": {"top_p": 1, "nested": {"k": "v"}}, "inputs": "hi"}'
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": sent, "more_body": False}
+
+    headers = [(b"x-amzn-sagemaker-adapter-identifier", b"fr"), (b"x-tag", b"t")]
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
+    request = Request({**scope, "query_string": b""}, receive)
+
+    transformed = asyncio.run(transform.transform_request(request))
+
+    assert transformed.notes["body_before"] == json.loads(sent)
+    assert transformed.notes["body_after"] == {
+        "parameters": {
+            "top_p": 1,
+            "nested": {"k": "v"},
+            "adapter": "fr",
+            "tag": "t",
+        },
+        "inputs": "hi",
+    }
+    handed_on = asyncio.run(transformed.request.json())
+    assert handed_on == transformed.notes["body_after"]

