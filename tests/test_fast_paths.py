@@ -190,6 +190,9 @@ BODIES = [
     b"\xff\xfe\x00",
     b'{"a": 1} trailing',
     b"",
+    b"{",
+    b"{\x00",
+    b'{"bad": "\xff"}',
 ]
 
 

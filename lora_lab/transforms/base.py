@@ -8,7 +8,7 @@ import logging
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from types import CoroutineType, SimpleNamespace
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -136,7 +136,7 @@ class BaseApiTransform:
                 else validate_model(model, transformed.values)
             )
             result = handler(data, transformed.request)
-        if inspect.isawaitable(result):
+        if isinstance(result, CoroutineType) or inspect.isawaitable(result):
             result = await result
         return result
 

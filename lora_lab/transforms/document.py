@@ -292,4 +292,8 @@ _LAST_VALUE_WINS = json.JSONDecoder(parse_constant=_reject_constant)
 
 def _loads(raw: bytes, decoder: json.JSONDecoder) -> Any:
     """Parse ``raw`` as ``json.loads`` does, with ``decoder``'s rules."""
+    # An object whose second byte is not zero is UTF-8 to detect_encoding:
+    # the usual body, told without calling it.
+    if raw[:1] == b"{" and raw[1:2] != b"\x00":
+        return decoder.decode(raw.decode("utf-8", "surrogatepass"))
     return decoder.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))

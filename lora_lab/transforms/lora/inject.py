@@ -110,13 +110,31 @@ class InjectToBodyApiTransform(BaseApiTransform):
         self._named_headers = _named_headers(self.injections, self.request_shape)
 
     async def transform_request(self, request: Request) -> TransformedRequest:
-        if self._named_headers is not None:
-            try:
-                return await self._inject_named_headers(request)
-            except RequestError:
-                # The general path reports it as every transform does: after
-                # evaluating the shape, so that a preview shows each value.
-                pass
+        named = self._named_headers
+        if named is None:
+            return await self._evaluate_and_inject(request)
+        # Every value is a header read by name: what evaluating the shape
+        # gives, sooner. A body that cannot take them goes the general way,
+        # which reports it after evaluating, so that a preview shows each value.
+        headers = HeaderMap.from_raw(
+            request.scope["headers"], self.request_shape.header_names
+        )
+        document: dict[str, Any] = {"body": None, "headers": headers}
+        writes = []
+        for injection, name in named:
+            value = dict.get(headers, name)
+            if value is not None:
+                writes.append((injection, value))
+        if not writes:
+            return TransformedRequest(request, document, None)
+        try:
+            body = _parse_body(await request.body())
+            return _injected(request, document, body, writes)
+        except RequestError:
+            return await self._evaluate_and_inject(request)
+
+    async def _evaluate_and_inject(self, request: Request) -> TransformedRequest:
+        """Evaluate the shape over the request document, then write its values."""
         shape = self.request_shape
         body: dict[str, Any] | None = None
         if self.reads_body:
@@ -128,43 +146,11 @@ class InjectToBodyApiTransform(BaseApiTransform):
             value = values[injection.target]
             if value is not None:
                 writes.append((injection, value))
-        return await self._inject(request, document, writes)
-
-    async def _inject_named_headers(self, request: Request) -> TransformedRequest:
-        """Inject headers read by name: what evaluating the shape gives, sooner."""
-        headers = HeaderMap.from_raw(
-            request.scope["headers"], self.request_shape.header_names
-        )
-        writes = []
-        for injection, name in self._named_headers or ():
-            value = dict.get(headers, name)
-            if value is not None:
-                writes.append((injection, value))
-        return await self._inject(request, {"body": None, "headers": headers}, writes)
-
-    async def _inject(
-        self,
-        request: Request,
-        document: dict[str, Any],
-        writes: list[tuple[Injection, Any]],
-    ) -> TransformedRequest:
         if not writes:
             return TransformedRequest(request, document, None)
-
-        body = document["body"]
         if body is None:
             body = _parse_body(await request.body())
-            document["body"] = body
-        injected = dict(body)
-        for injection, value in writes:
-            _write(injected, injection, value)
-        return TransformedRequest(
-            BufferedRequest(request, payload=injected, rewritten=True),
-            document,
-            None,
-            None,
-            {"body_before": body, "body_after": injected},
-        )
+        return _injected(request, document, body, writes)
 
     def transform_response(
         self, result: Any, transformed: TransformedRequest
@@ -173,6 +159,26 @@ class InjectToBodyApiTransform(BaseApiTransform):
         if self.response_shape is not None and 200 <= response.status_code < 300:
             return shaped_response(response, self.response_shape)
         return response
+
+
+def _injected(
+    request: Request,
+    document: dict[str, Any],
+    body: dict[str, Any],
+    writes: list[tuple[Injection, Any]],
+) -> TransformedRequest:
+    """Hand on a request whose body is a copy of ``body`` with ``writes`` made."""
+    document["body"] = body
+    injected = dict(body)
+    for injection, value in writes:
+        _write(injected, injection, value)
+    return TransformedRequest(
+        BufferedRequest(request, payload=injected, rewritten=True),
+        document,
+        None,
+        None,
+        {"body_before": body, "body_after": injected},
+    )
 
 
 def parse_body_path(target: str) -> tuple[str, ...]:
