@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class LoraLabError(Exception):
@@ -33,9 +33,13 @@ class ShapeError(LoraLabError, ValueError):
         self.suggestion = suggestion
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a request: the field it concerns and a sentence."""
+class Problem(NamedTuple):
+    """One thing wrong with a request: the field it concerns and a sentence.
+
+    ``location`` says where the field was: ``body``, ``query`` or ``path``;
+    ``shape`` for a value of the handler's request shape, and ``engine`` for
+    the engine's own words on a failure it reported.
+    """
 
     field: str
     message: str

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from lora_lab.transforms.base import BaseApiTransform
@@ -13,13 +12,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RouteConfig:
+class RouteConfig(NamedTuple):
     """The route :func:`~lora_lab.bootstrap` gives a handler type.
 
     A transform class names its route in its ``route`` attribute; a type
     without one (such as ``inject_adapter_id``) is mounted by the user on a
-    route of their own.
+    route of their own. ``path`` and ``method`` say where; ``tags``,
+    ``summary``, ``openapi_extra`` (added to the route's OpenAPI operation:
+    request schema, parameters) and ``responses`` (its documented responses,
+    by status) describe it in the app's OpenAPI schema.
     """
 
     path: str
@@ -27,13 +28,10 @@ class RouteConfig:
     tags: tuple[str, ...] | list[str] | None = None
     summary: str | None = None
     openapi_extra: dict[str, Any] | None = None
-    """Added to the route's OpenAPI operation: request schema, parameters."""
     responses: dict[int | str, dict[str, Any]] | None = None
-    """The route's documented responses, by status."""
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     """A decorated handler: its type, the endpoint to mount, and its route.
 
     ``transform`` is None for a passthrough handler (both shapes None),

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import textwrap
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -298,7 +297,7 @@ def test_unregister_example_and_what_its_handler_receives() -> None:
         return await registration.handler(data, raw_request)
 
     handler_registry.register(
-        replace(registration, handler=spy, endpoint=registration.transform.bind(spy))
+        registration._replace(handler=spy, endpoint=registration.transform.bind(spy))
     )
     http = client()
     ok = http.delete("/adapters/customer-support-adapter")

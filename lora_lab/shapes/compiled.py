@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from jmespath.parser import ParsedResult
 
@@ -18,17 +17,24 @@ from lora_lab.shapes.expressions import (
 )
 
 
-@dataclass(frozen=True)
-class ShapeEntry:
-    """One leaf of a shape: where its value goes and the expression that makes it."""
+class ShapeEntry(NamedTuple):
+    """One leaf of a shape: where its value goes and the expression that makes it.
+
+    ``fields`` is the chain of keys the expression follows when it is no
+    more than that (``body.name`` gives ``("body", "name")``), else None.
+    """
 
     path: tuple[str, ...]
     expression: str
     parsed: ParsedResult
-    fields: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
+    fields: tuple[str, ...] | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fields", field_path(self.parsed.parsed))
+    @classmethod
+    def compiled(
+        cls, path: tuple[str, ...], expression: str, parsed: ParsedResult
+    ) -> ShapeEntry:
+        """Return the entry for ``parsed``, its key chain found."""
+        return cls(path, expression, parsed, field_path(parsed.parsed))
 
     @property
     def key(self) -> str:
@@ -136,7 +142,7 @@ def _compile(shape: Mapping[Any, Any], path: tuple[str, ...], name: str) -> _Pla
             plan.append((key, _compile(value, (*path, key), name)))
         else:
             parsed = compile_expression(value, key=where)
-            plan.append((key, ShapeEntry((*path, key), value, parsed)))
+            plan.append((key, ShapeEntry.compiled((*path, key), value, parsed)))
     return tuple(plan)
 
 

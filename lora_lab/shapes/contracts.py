@@ -11,23 +11,20 @@ inference calls with whatever body the model server defines.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
-
-from lora_lab.shapes.expressions import DOCUMENT_ROOTS
+from typing import Any, NamedTuple
 
 ADAPTER_IDENTIFIER_HEADER = "X-Amzn-SageMaker-Adapter-Identifier"
 ADAPTER_ALIAS_HEADER = "X-Amzn-SageMaker-Adapter-Alias"
 
 
-@dataclass(frozen=True)
-class RequestContract:
+class RequestContract(NamedTuple):
     """What the requests of one handler type can carry.
 
     ``fields`` maps each document root to the keys its requests can carry
     there, or to None when any key may come (headers, or the body of an
-    inference request). An empty set means the root is always empty.
+    inference request). An empty set means the root is always empty; no
+    ``fields`` at all, that any key may come under every root.
     ``samples`` are request documents over the roots whose keys are known,
     one per kind of request SageMaker sends; an expression that is null on
     every sample is null on every request.
@@ -35,9 +32,7 @@ class RequestContract:
 
     handler_type: str
     request: str = "the request"
-    fields: Mapping[str, frozenset[str] | None] = field(
-        default_factory=lambda: dict.fromkeys(DOCUMENT_ROOTS)
-    )
+    fields: Mapping[str, frozenset[str] | None] | None = None
     samples: tuple[Mapping[str, Any], ...] = ()
     has_body: bool = True
     keys_are_body_paths: bool = False
@@ -48,7 +43,7 @@ class RequestContract:
 
     def known_fields(self, root: str) -> frozenset[str] | None:
         """Return the keys a request can carry under ``root``; None for any."""
-        return self.fields.get(root)
+        return None if self.fields is None else self.fields.get(root)
 
 
 _REGISTER_FIELDS = frozenset(("name", "src", "preload", "pin"))

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*\Z"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One mistake in a shape: where it is, what is wrong, and how to fix it.
 
     ``key`` is the shape key (nested keys joined by dots) and ``expression``

@@ -165,6 +165,16 @@ def test_users_add_rules_in_front(registry: HandlerRegistry) -> None:
     )
 
 
+def test_a_rule_whose_pattern_is_not_a_regular_expression_is_refused_at_once() -> None:
+    with pytest.raises(ValueError, match=r"pattern 'quota \(exceeded' is not a"):
+        ErrorMapping().extend(ErrorRule(r"quota (exceeded", 507, "No room"))
+
+
+def test_a_mapping_takes_rules_only() -> None:
+    with pytest.raises(TypeError, match="takes ErrorRule values"):
+        ErrorMapping([("quota", 507, "No room")])  # type: ignore[list-item]
+
+
 def test_rule_can_be_narrowed_to_an_engine_status(registry: HandlerRegistry) -> None:
     mapping = ErrorMapping(
         [ErrorRule(r"busy", 507, "Busy with {alias}", engine_status=(503,))]

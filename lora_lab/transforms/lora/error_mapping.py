@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.responses import Response
 
 from lora_lab.errors import Problem, RequestError
 
 
-@dataclass(frozen=True)
-class ErrorRule:
+class ErrorRule(NamedTuple):
     """One engine failure and the SageMaker error it becomes.
 
     ``pattern`` is a regular expression searched, ignoring case, in the
@@ -24,6 +22,9 @@ class ErrorRule:
     request has one, else the adapter's name::
 
         ErrorRule(r"quota exceeded", 507, "No room to load the adapter {alias}")
+
+    :class:`ErrorMapping` compiles the patterns when it is made, so a bad
+    one is refused before any request.
     """
 
     pattern: str
@@ -31,16 +32,13 @@ class ErrorRule:
     message: str
     engine_status: tuple[int, ...] = ()
     engine: str = "any"
-    _compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", re.compile(self.pattern, re.IGNORECASE))
 
     def matches(self, engine_status: int, engine_message: str) -> bool:
         """Tell whether this rule covers an engine failure."""
         if self.engine_status and engine_status not in self.engine_status:
             return False
-        return self._compiled.search(engine_message) is not None
+        # re keeps the patterns it compiled; ErrorMapping compiled this one.
+        return re.search(self.pattern, engine_message, re.IGNORECASE) is not None
 
 
 NOT_FOUND = "The adapter {alias} was not found"
@@ -105,6 +103,8 @@ class ErrorMapping:
         engine_failure: str | None = ENGINE_FAILED,
     ) -> None:
         self.rules = tuple(rules)
+        for rule in self.rules:
+            _check_pattern(rule)
         self.engine_failure = engine_failure
         """The 424 message for an unmatched 5xx; None passes those on too."""
 
@@ -165,3 +165,14 @@ def _sagemaker_error(
         [Problem("adapter", original, location="engine")],
         status_code=status,
     )
+
+
+def _check_pattern(rule: ErrorRule) -> None:
+    if not isinstance(rule, ErrorRule):
+        raise TypeError(f"an ErrorMapping takes ErrorRule values, got {rule!r}")
+    try:
+        re.compile(rule.pattern, re.IGNORECASE)
+    except (re.error, TypeError) as error:
+        raise ValueError(
+            f"ErrorRule pattern {rule.pattern!r} is not a regular expression: {error}"
+        ) from None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jmespath.parser import ParsedResult
 from starlette.requests import Request
@@ -28,8 +27,7 @@ _PURPOSE = "to inject the adapter id into"
 _PATH_SEGMENT = re.compile(r'"((?:\\.|[^"\\])*)"|([^.]+)')
 
 
-@dataclass(frozen=True)
-class AppendOperation:
+class AppendOperation(NamedTuple):
     """A request-shape value that appends to the body field instead of replacing it.
 
     ``{"model": AppendOperation(":", expression)}`` turns
@@ -40,8 +38,7 @@ class AppendOperation:
     expression: str
 
 
-@dataclass(frozen=True)
-class PrependOperation:
+class PrependOperation(NamedTuple):
     """A request-shape value that puts the value in front of the body field.
 
     ``{"model": PrependOperation(":", expression)}`` turns
@@ -52,8 +49,7 @@ class PrependOperation:
     expression: str
 
 
-@dataclass(frozen=True)
-class Injection:
+class Injection(NamedTuple):
     """One compiled write into the body: where, what, and how."""
 
     target: str
