@@ -31,13 +31,14 @@ def as_response(result: Any) -> Response:
 
 def error_response(error: RequestError) -> JSONResponse:
     """Return the JSON error response a client gets for ``error``."""
-    return _ErrorResponse(error.to_dict(), status_code=error.status_code)
+    return _FaithfulJSONResponse(error.to_dict(), status_code=error.status_code)
 
 
-class _ErrorResponse(JSONResponse):
-    # A message may quote what the client sent, which can hold a lone
-    # surrogate (sent as \ud800); UTF-8 cannot encode it, so it goes back
-    # escaped instead of failing the response with a 500.
+class _FaithfulJSONResponse(JSONResponse):
+    # What it sends may quote a request or a handler's JSON, which can hold a
+    # lone surrogate (sent as \ud800) or NaN: UTF-8 cannot encode the one and
+    # JSONResponse refuses the other. Both go back as they came, escaped or
+    # spelled NaN, instead of failing the response with a 500.
     def render(self, content: Any) -> bytes:
         return serialize_json(content)
 
@@ -89,4 +90,4 @@ def shaped_response(response: Response, shape: CompiledShape) -> JSONResponse:
             status_code=500,
         )
         return error_response(failure)
-    return JSONResponse(values, status_code=response.status_code)
+    return _FaithfulJSONResponse(values, status_code=response.status_code)

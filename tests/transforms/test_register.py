@@ -294,6 +294,27 @@ def test_response_shape_turns_a_200_into_shaped_json(registry: HandlerRegistry) 
     assert response.json() == {"adapter": "a", "status": 200}
 
 
+def test_response_shape_passes_on_nan_and_lone_surrogates_as_the_handler_sent_them(
+    registry: HandlerRegistry,
+) -> None:
+    @register_load_adapter_handler(
+        {"name": "body.name"},
+        response_shape={"score": "body.score", "tag": "body.tag"},
+        registry=registry,
+    )
+    async def load(data: SimpleNamespace, raw_request: Request) -> Response:
+        body = '{"score": NaN, "tag": "\\ud800"}'
+        return Response(body, media_type="application/json")
+
+    client = TestClient(bootstrap(FastAPI(), registry=registry))
+    response = client.post("/adapters", json={"name": "a", "src": "/a"})
+
+    assert (response.status_code, response.text) == (
+        200,
+        '{"score":NaN,"tag":"\\ud800"}',
+    )
+
+
 def test_response_shape_leaves_errors_alone(registry: HandlerRegistry) -> None:
     @register_load_adapter_handler(
         {"name": "body.name"}, response_shape={"x": "body.x"}, registry=registry
