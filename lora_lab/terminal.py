@@ -26,6 +26,21 @@ def inert(text: str) -> str:
     return "".join(_inert_char(char) for char in text)
 
 
+def display_width(text: str) -> int:
+    """Return how many terminal columns ``text`` takes once shown.
+
+    A wide character (CJK, most emoji) takes two columns and a combining
+    mark none, so a caret under a position is padded by this, not by
+    ``len``::
+
+        >>> display_width("名前.x")
+        6
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
 class Inert:
     """Format ``text`` through :func:`inert`, only when it is formatted.
 
@@ -52,3 +67,9 @@ def _inert_char(char: str) -> str:
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1

@@ -23,7 +23,7 @@ from lora_lab.explorer.result import (
 )
 from lora_lab.explorer.screen import REQUEST_KINDS, Evaluation
 from lora_lab.explorer.shape_text import ShapeTextError
-from lora_lab.terminal import inert
+from lora_lab.terminal import display_width, inert
 
 _CARET_CONTEXT = 40
 
@@ -270,7 +270,7 @@ def _caret_block(text: str, position: int) -> str:
     shown = text[start : position + _CARET_CONTEXT]
     lead = "…" if start else ""
     tail = "…" if position + _CARET_CONTEXT < len(text) else ""
-    offset = len(lead) + len(inert(text[start:position]))
+    offset = len(lead) + display_width(inert(text[start:position]))
     return (
         f'<pre class="caret-block">{escape_html(lead + shown + tail)}\n'
         f'{" " * offset}<span class="caret">^</span></pre>'

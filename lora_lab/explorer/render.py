@@ -20,7 +20,7 @@ from lora_lab.explorer.result import (
     RequestView,
     ResponseView,
 )
-from lora_lab.terminal import inert
+from lora_lab.terminal import display_width, inert
 
 MAX_CHARS = 2000
 """Longer strings are cut for display; ``to_dict()`` keeps them whole."""
@@ -188,8 +188,8 @@ def _text_expression(result: ExpressionResult) -> Iterator[str]:
     if result.error is not None:
         yield f"{head}  -> error: {inert(result.error.message)}"
         if result.error.position is not None:
-            prefix = len(inert(result.key)) + 3
-            caret = len(inert(result.expression[: result.error.position]))
+            prefix = display_width(inert(result.key)) + 3
+            caret = display_width(inert(result.expression[: result.error.position]))
             yield " " * (prefix + caret) + "^"
         if result.error.fix:
             yield f"  fix: {inert(result.error.fix)}"

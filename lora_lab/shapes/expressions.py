@@ -10,6 +10,7 @@ from jmespath import exceptions as jmespath_errors
 from jmespath.parser import ParsedResult
 
 from lora_lab.errors import ShapeError
+from lora_lab.terminal import display_width
 
 DOCUMENT_ROOTS = ("body", "headers", "query_params", "path_params")
 """The top-level keys of the request document that shapes are evaluated over."""
@@ -191,7 +192,7 @@ def _shape_error(expression: str, key: str, error: Exception) -> ShapeError:
         position = getattr(error, "lexer_position", None)
     reason = _reason(error)
     caret = (
-        f"\n    {expression}\n    {' ' * (position or 0)}^"
+        f"\n    {expression}\n    {' ' * display_width(expression[:position])}^"
         if position is not None
         else ""
     )

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lora_lab.explorer import Preview, preview
 from lora_lab.explorer.cases import Case, load_cases
 from lora_lab.explorer.render import MAX_CHARS, shorten
-from lora_lab.terminal import inert
+from lora_lab.terminal import display_width, inert
 
 CASES = load_cases()
 ALLOWED_TAGS = {"div", "h4", "h5", "p", "code", "pre", "ul", "li", "table", "tr"} | {
@@ -64,6 +64,33 @@ def test_hostile_values_are_shown_escaped_not_dropped() -> None:
     assert "Adapter <b>\\x1b[31m\\u202eevil registered" in text
     page = result._repr_html_()
     assert "&lt;b&gt;\\x1b[31m\\u202eevil registered" in page
+
+
+def columns_before(line: str, column: int) -> str:
+    """The characters of ``line`` shown left of terminal column ``column``."""
+    shown = ""
+    for char in line:
+        if display_width(shown + char) > column:
+            break
+        shown += char
+    return line[len(shown)]
+
+
+def test_caret_stays_under_the_error_after_wide_characters() -> None:
+    result = preview(
+        "POST /adapters\n\n{}",
+        {"handler": "register", "request_shape": {"名前": 'body."名前" +'}},
+    )
+    lines = str(result).splitlines()
+    expression_line = next(line for line in lines if '名前 = body."名前" +' in line)
+    caret_line = lines[lines.index(expression_line) + 1]
+    assert columns_before(expression_line, caret_line.index("^")) == "+"
+
+
+def test_display_width_counts_wide_characters_twice_and_marks_not_at_all() -> None:
+    assert display_width("body.x") == 6
+    assert display_width("名前") == 4
+    assert display_width("e\u0301") == 1
 
 
 def test_caret_points_at_the_error_position() -> None:
