@@ -66,43 +66,37 @@ def test_hostile_values_are_shown_escaped_not_dropped() -> None:
     assert "&lt;b&gt;\\x1b[31m\\u202eevil registered" in page
 
 
-def columns_before(line: str, column: int) -> str:
-    """The characters of ``line`` shown left of terminal column ``column``."""
-    shown = ""
-    for char in line:
-        if display_width(shown + char) > column:
+def character_over_caret(key: str, expression: str) -> tuple[str, Preview]:
+    """Preview a register shape; return the character its caret points at."""
+    result = preview(
+        "POST /adapters\n\n{}",
+        {"handler": "register", "request_shape": {key: expression}},
+    )
+    lines = str(result).splitlines()
+    shown = next(line for line in lines if f"{key} = {expression}" in line)
+    column = lines[lines.index(shown) + 1].index("^")
+    left = ""
+    for char in shown:
+        if display_width(left + char) > column:
             break
-        shown += char
-    return line[len(shown)]
+        left += char
+    return shown[len(left)], result
+
+
+def test_caret_points_at_the_error_position() -> None:
+    character, result = character_over_caret("key", "body.x-y")
+    assert character == "-"
+    assert "<mark>-</mark>" in result._repr_html_()
 
 
 def test_caret_stays_under_the_error_after_wide_characters() -> None:
-    result = preview(
-        "POST /adapters\n\n{}",
-        {"handler": "register", "request_shape": {"名前": 'body."名前" +'}},
-    )
-    lines = str(result).splitlines()
-    expression_line = next(line for line in lines if '名前 = body."名前" +' in line)
-    caret_line = lines[lines.index(expression_line) + 1]
-    assert columns_before(expression_line, caret_line.index("^")) == "+"
+    assert character_over_caret("名前", 'body."名前" +')[0] == "+"
 
 
 def test_display_width_counts_wide_characters_twice_and_marks_not_at_all() -> None:
     assert display_width("body.x") == 6
     assert display_width("名前") == 4
     assert display_width("e\u0301") == 1
-
-
-def test_caret_points_at_the_error_position() -> None:
-    result = preview(
-        "POST /adapters\n\n{}",
-        {"handler": "register", "request_shape": {"key": "body.x-y"}},
-    )
-    lines = str(result).splitlines()
-    expression_line = next(line for line in lines if "key = body.x-y" in line)
-    caret_line = lines[lines.index(expression_line) + 1]
-    assert expression_line[caret_line.index("^")] == "-"
-    assert "<mark>-</mark>" in result._repr_html_()
 
 
 def test_inert_and_shorten() -> None:
