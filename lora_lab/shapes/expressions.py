@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, Literal
 
 import jmespath
 from jmespath import exceptions as jmespath_errors
@@ -93,23 +95,7 @@ def leading_roots(node: Any) -> frozenset[str] | None:
 
     Used to build only the parts of the request document that a shape needs.
     """
-    kind = node["type"]
-    if kind == "field":
-        return frozenset([node["value"]])
-    if kind in ("literal", "expref"):
-        return frozenset()
-    children = node.get("children", [])
-    if kind in _LEFT_LED and children:
-        return leading_roots(children[0])
-    if kind in _ALL_CHILDREN:
-        roots: set[str] = set()
-        for child in children:
-            child_roots = leading_roots(child)
-            if child_roots is None:
-                return None
-            roots |= child_roots
-        return frozenset(roots)
-    return None
+    return _read_from_input(node, _root_read)
 
 
 def header_names(node: Any) -> frozenset[str] | None:
@@ -120,28 +106,61 @@ def header_names(node: Any) -> frozenset[str] | None:
     ``@``), which needs every header. Header names are looked up in any
     letter case, hence lower case here.
     """
+    return _read_from_input(node, _header_read)
+
+
+class _Walk(Enum):
+    ON = "walk on"
+    """A node the reader leaves to the walk: look at what it reads."""
+
+
+Reading = frozenset[str] | None | Literal[_Walk.ON]
+
+
+def _read_from_input(
+    node: Any, read: Callable[[Any], Reading]
+) -> frozenset[str] | None:
+    """Gather what ``read`` says of each node that reads the expression's input.
+
+    ``read`` returns a set, None for "anything", or :attr:`_Walk.ON` to
+    look into the node's children: only the first of a chain such as
+    ``a.b`` or ``a[0]`` reads the input; every child of a function call,
+    a multi-select or a comparison does. Literals read nothing.
+    """
+    found = read(node)
+    if found is not _Walk.ON:
+        return found
     kind = node["type"]
-    if kind == "field":
-        return None if node["value"] == "headers" else frozenset()
     if kind in ("literal", "expref"):
         return frozenset()
     children = node.get("children", [])
-    if kind == "subexpression" and children[0]["type"] == "field":
-        if children[0]["value"] != "headers":
-            return frozenset()
-        name = children[1]
-        return frozenset([name["value"].lower()]) if name["type"] == "field" else None
     if kind in _LEFT_LED and children:
-        return header_names(children[0])
-    if kind in _ALL_CHILDREN:
-        names: set[str] = set()
-        for child in children:
-            child_names = header_names(child)
-            if child_names is None:
-                return None
-            names |= child_names
-        return frozenset(names)
-    return None
+        return _read_from_input(children[0], read)
+    if kind not in _ALL_CHILDREN:
+        return None
+    union: set[str] = set()
+    for child in children:
+        part = _read_from_input(child, read)
+        if part is None:
+            return None
+        union |= part
+    return frozenset(union)
+
+
+def _root_read(node: Any) -> Reading:
+    return frozenset([node["value"]]) if node["type"] == "field" else _Walk.ON
+
+
+def _header_read(node: Any) -> Reading:
+    kind = node["type"]
+    if kind == "field":
+        return None if node["value"] == "headers" else frozenset()
+    if kind != "subexpression" or node["children"][0]["type"] != "field":
+        return _Walk.ON
+    root, name = node["children"][:2]
+    if root["value"] != "headers":
+        return frozenset()
+    return frozenset([name["value"].lower()]) if name["type"] == "field" else None
 
 
 def field_path(node: Any) -> tuple[str, ...] | None:
