@@ -10,6 +10,7 @@ import jmespath
 import pytest
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from lora_lab.errors import RequestError
 from lora_lab.shapes import CompiledShape, compile_shape
@@ -393,3 +394,70 @@ def test_the_confirmation_is_what_str_format_gives(
     assert formatted(lambda: _confirmation(message, alias)) == formatted(
         lambda: message.format(alias=alias)
     )
+
+
+async def echo_handler(request: Request) -> JSONResponse:
+    body = await request.body()
+    return JSONResponse(
+        {
+            "body": body.decode("utf-8", "replace"),
+            "content-length": request.headers.get("content-length"),
+        }
+    )
+
+
+def dict_handler(request: Request) -> dict[str, object]:
+    return {"handed": type(request).__name__ != "Request"}
+
+
+async def refusing_handler(request: Request) -> None:
+    raise RequestError("the engine refuses", [], status_code=409)
+
+
+def served(endpoint: Callable[[Request], object], request: Request) -> object:
+    response = asyncio.run(endpoint(request))  # type: ignore[arg-type]
+    return (response.status_code, bytes(response.body), response.headers.items())
+
+
+@pytest.mark.parametrize(("named", "evaluated"), INJECT_SHAPES)
+@pytest.mark.parametrize("headers", INJECT_HEADERS)
+@pytest.mark.parametrize("body", INJECT_BODIES)
+@pytest.mark.parametrize("handler", [echo_handler, dict_handler, refusing_handler])
+@pytest.mark.parametrize("response_shape", [None, {"seen": "body"}])
+def test_the_inject_endpoint_serves_what_handle_serves(
+    named: dict[str, object],
+    evaluated: dict[str, object],
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    handler: Callable[[Request], object],
+    response_shape: dict[str, str] | None,
+) -> None:
+    shortcut = InjectToBodyApiTransform(named, response_shape)
+    general = InjectToBodyApiTransform(evaluated, response_shape)
+
+    sent = [*headers, (b"content-length", str(len(body)).encode())]
+
+    responses = [
+        served(transform.bind(handler), make_request(sent, body))
+        for transform in (shortcut, general)
+    ]
+
+    assert responses[0] == responses[1]
+
+
+def test_an_inject_subclass_with_its_own_step_is_served_through_it() -> None:
+    class Counting(InjectToBodyApiTransform):
+        calls = 0
+
+        async def transform_request(self, request: Request) -> TransformedRequest:
+            Counting.calls += 1
+            return await super().transform_request(request)
+
+    transform = Counting({"model": ADAPTER})
+    request = make_request(INJECT_HEADERS[1], INJECT_BODIES[0])
+
+    status, body, _ = served(transform.bind(echo_handler), request)  # type: ignore[misc]
+
+    assert status == 200
+    assert Counting.calls == 1
+    assert json.loads(json.loads(body)["body"])["model"] == "fr"

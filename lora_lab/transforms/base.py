@@ -175,14 +175,18 @@ class BaseApiTransform:
             transformed = await self.transform_request(request)
             result = await self.call_handler(handler, transformed)
         except RequestError as error:
-            logger.info(
-                "Answered %s %s with %s",
-                request.method,
-                Inert(request.url.path),
-                error.status_code,
-            )
-            return error_response(error)
+            return self.refuse(request, error)
         return self.transform_response(result, transformed)
+
+    def refuse(self, request: Request, error: RequestError) -> Response:
+        """Answer ``request`` with the client error ``error`` describes."""
+        logger.info(
+            "Answered %s %s with %s",
+            request.method,
+            Inert(request.url.path),
+            error.status_code,
+        )
+        return error_response(error)
 
     def bind(self, handler: Handler) -> Endpoint:
         """Return an endpoint taking the request that serves it with ``handler``.
@@ -194,19 +198,19 @@ class BaseApiTransform:
         async def endpoint(raw_request: Request) -> Response:
             return await self.handle(handler, raw_request)
 
-        functools.update_wrapper(endpoint, handler, updated=())
-        del endpoint.__wrapped__  # type: ignore[attr-defined]  # FastAPI reads the signature
-        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [
-                inspect.Parameter(
-                    "raw_request",
-                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                    annotation=Request,
-                )
-            ]
+        return as_endpoint(endpoint, handler)
+
+    def serves_as_defined(self, cls: type[BaseApiTransform]) -> bool:
+        """Tell whether this object's request path is the one ``cls`` defines.
+
+        A shortcut that ``cls`` takes in :meth:`bind` applies only then: a
+        subclass overriding a step of :meth:`handle` gets its step called.
+        """
+        own = type(self)
+        return all(
+            getattr(own, step) is getattr(cls, step)
+            for step in ("handle", "transform_request", "call_handler", "refuse")
         )
-        endpoint.__annotations__ = {"raw_request": Request, "return": Response}
-        return endpoint
 
     def _evaluation_error(self, document: Mapping[str, Any]) -> RequestError:
         problems = []
@@ -224,6 +228,27 @@ class BaseApiTransform:
         return RequestError(
             "The request does not fit the handler's request shape.", problems
         )
+
+
+def as_endpoint(endpoint: Endpoint, handler: Handler) -> Endpoint:
+    """Make ``endpoint`` mountable by FastAPI in ``handler``'s place.
+
+    It keeps the handler's name and docstring, and its signature is a single
+    ``raw_request``, which FastAPI fills with the request.
+    """
+    functools.update_wrapper(endpoint, handler, updated=())
+    del endpoint.__wrapped__  # type: ignore[attr-defined]  # FastAPI reads the signature
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "raw_request",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=Request,
+            )
+        ]
+    )
+    endpoint.__annotations__ = {"raw_request": Request, "return": Response}
+    return endpoint
 
 
 @functools.cache

@@ -88,9 +88,16 @@ async def read_body(request: Request, limit: int | None) -> bytes:
     """
     if limit is None:
         return await request.body()
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+    declared = _content_length(request.scope["headers"])
+    if declared is not None:
+        if declared > limit:
+            raise _too_large(limit)
+        # The server reads no more than the declared length, so the body
+        # fits; it is checked again all the same.
+        raw = await request.body()
+        if len(raw) > limit:
+            raise _too_large(limit)
+        return raw
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -99,6 +106,14 @@ async def read_body(request: Request, limit: int | None) -> bytes:
             raise _too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _content_length(raw: Iterable[tuple[bytes, bytes]]) -> int | None:
+    """Return the declared ``Content-Length``, or None if there is no usable one."""
+    for name, value in raw:
+        if name.lower() == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
 def _too_large(limit: int) -> RequestError:
@@ -156,7 +171,10 @@ def parse_json_object(
     raw: bytes, *, purpose: str, unique_keys: bool = True
 ) -> dict[str, Any]:
     """Parse ``raw`` as a JSON object; ``purpose`` says why one is needed."""
-    payload = parse_json(raw, unique_keys=unique_keys)
+    try:
+        payload = _loads(raw, _UNIQUE_KEYS if unique_keys else _LAST_VALUE_WINS)
+    except (ValueError, RecursionError):
+        payload = parse_json(raw, unique_keys=unique_keys)  # raises, saying why
     if not isinstance(payload, dict):
         kind = json_type_name(payload)
         raise RequestError(

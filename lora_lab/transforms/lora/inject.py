@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from collections.abc import Mapping
+from types import CoroutineType
 from typing import Any, NamedTuple
 
 from jmespath.parser import ParsedResult
@@ -13,7 +16,13 @@ from starlette.responses import Response
 from lora_lab.errors import Problem, RequestError, ShapeError
 from lora_lab.shapes import CompiledShape, compile_expression, compile_shape
 from lora_lab.shapes.expressions import leading_roots
-from lora_lab.transforms.base import BaseApiTransform, TransformedRequest
+from lora_lab.transforms.base import (
+    BaseApiTransform,
+    Endpoint,
+    Handler,
+    TransformedRequest,
+    as_endpoint,
+)
 from lora_lab.transforms.document import (
     BufferedRequest,
     HeaderMap,
@@ -106,28 +115,89 @@ class InjectToBodyApiTransform(BaseApiTransform):
         self._named_headers = _named_headers(self.injections, self.request_shape)
 
     async def transform_request(self, request: Request) -> TransformedRequest:
-        named = self._named_headers
-        if named is None:
-            return await self._evaluate_and_inject(request)
-        # Every value is a header read by name: what evaluating the shape
-        # gives, sooner. A body that cannot take them goes the general way,
-        # which reports it after evaluating, so that a preview shows each value.
+        if self._named_headers is not None:
+            transformed = await self._inject_by_name(request)
+            if transformed is not None:
+                return transformed
+        return await self._evaluate_and_inject(request)
+
+    def bind(self, handler: Handler) -> Endpoint:
+        """Return an endpoint taking the request that serves it with ``handler``.
+
+        When every value is a header read by name, the endpoint takes the
+        steps of :meth:`handle` in one call, building the request document
+        only if a response shape needs it; a body that cannot take the
+        values goes to :meth:`handle`, which says why.
+        """
+        if self._named_headers is None or not self.serves_as_defined(
+            InjectToBodyApiTransform
+        ):
+            return super().bind(handler)
+        wanted = self.request_shape.header_names
+        inject_headers = self._inject_headers
+
+        async def endpoint(raw_request: Request) -> Response:
+            headers = HeaderMap.from_raw(raw_request.scope["headers"], wanted)
+            if headers:
+                try:
+                    body, injected = inject_headers(await raw_request.body(), headers)
+                except RequestError:
+                    return await self.handle(handler, raw_request)
+                request: Request = BufferedRequest(
+                    raw_request, payload=injected, rewritten=True
+                )
+            else:
+                request = raw_request
+            try:
+                # What call_handler does for a handler taking the request only.
+                result = handler(request)
+                if isinstance(result, CoroutineType) or inspect.isawaitable(result):
+                    result = await result
+            except RequestError as error:
+                return self.refuse(raw_request, error)
+            if isinstance(result, Response) and self.response_shape is None:
+                return result
+            transformed = (
+                _injected(request, {"headers": headers}, body, injected)
+                if headers
+                else TransformedRequest(
+                    request, {"body": None, "headers": headers}, None
+                )
+            )
+            return self.transform_response(result, transformed)
+
+        return as_endpoint(endpoint, handler)
+
+    async def _inject_by_name(self, request: Request) -> TransformedRequest | None:
+        """Inject the headers the shape reads by name, or None if the body refuses.
+
+        What evaluating the shape gives, sooner. A body that cannot take
+        the values is left to the general way, which reports it after
+        evaluating, so that a preview shows each value.
+        """
         headers = HeaderMap.from_raw(
             request.scope["headers"], self.request_shape.header_names
         )
-        document: dict[str, Any] = {"body": None, "headers": headers}
-        writes = []
-        for injection, name in named:
+        if not headers:
+            return TransformedRequest(request, {"body": None, "headers": headers}, None)
+        try:
+            body, injected = self._inject_headers(await request.body(), headers)
+        except RequestError:
+            return None
+        handed_on = BufferedRequest(request, payload=injected, rewritten=True)
+        return _injected(handed_on, {"headers": headers}, body, injected)
+
+    def _inject_headers(
+        self, raw: bytes, headers: HeaderMap
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return the body and a copy with the named headers written into it."""
+        body = _parse_body(raw)
+        injected = dict(body)
+        for injection, name in self._named_headers or ():
             value = dict.get(headers, name)
             if value is not None:
-                writes.append((injection, value))
-        if not writes:
-            return TransformedRequest(request, document, None)
-        try:
-            body = _parse_body(await request.body())
-            return _injected(request, document, body, writes)
-        except RequestError:
-            return await self._evaluate_and_inject(request)
+                _write(injected, injection, value)
+        return body, injected
 
     async def _evaluate_and_inject(self, request: Request) -> TransformedRequest:
         """Evaluate the shape over the request document, then write its values."""
@@ -146,7 +216,11 @@ class InjectToBodyApiTransform(BaseApiTransform):
             return TransformedRequest(request, document, None)
         if body is None:
             body = _parse_body(await request.body())
-        return _injected(request, document, body, writes)
+        injected = dict(body)
+        for injection, value in writes:
+            _write(injected, injection, value)
+        handed_on = BufferedRequest(request, payload=injected, rewritten=True)
+        return _injected(handed_on, document, body, injected)
 
     def transform_response(
         self, result: Any, transformed: TransformedRequest
@@ -161,19 +235,12 @@ def _injected(
     request: Request,
     document: dict[str, Any],
     body: dict[str, Any],
-    writes: list[tuple[Injection, Any]],
+    injected: dict[str, Any],
 ) -> TransformedRequest:
-    """Hand on a request whose body is a copy of ``body`` with ``writes`` made."""
+    """Describe an injection: ``request`` hands on ``injected``, made from ``body``."""
     document["body"] = body
-    injected = dict(body)
-    for injection, value in writes:
-        _write(injected, injection, value)
     return TransformedRequest(
-        BufferedRequest(request, payload=injected, rewritten=True),
-        document,
-        None,
-        None,
-        {"body_before": body, "body_after": injected},
+        request, document, None, None, {"body_before": body, "body_after": injected}
     )
 
 
@@ -221,12 +288,10 @@ def parse_body_path(target: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _parse_body(raw: bytes) -> dict[str, Any]:
-    # A key repeated in the body keeps its last value, as the handler's own
-    # request.json() would give it. Refusing it would cost a Python call per
-    # JSON object: a request with a long chat body would take half again as
-    # long.
-    return parse_json_object(raw, purpose=_PURPOSE, unique_keys=False)
+# A key repeated in the body keeps its last value, as the handler's own
+# request.json() would give it. Refusing it would cost a Python call per
+# JSON object: a request with a long chat body would take half again as long.
+_parse_body = functools.partial(parse_json_object, purpose=_PURPOSE, unique_keys=False)
 
 
 def _named_headers(
