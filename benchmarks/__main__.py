@@ -116,7 +116,7 @@ def _over_http(
                 overhttp.load(
                     urls,
                     scenario,
-                    rounds=args.http_rounds or (1 if args.quick else 3),
+                    rounds=args.http_rounds or (1 if args.quick else 5),
                     seconds=args.http_seconds,
                     connections=args.connections,
                 )
@@ -168,16 +168,17 @@ def _parser() -> argparse.ArgumentParser:
         "--http-seconds", type=float, default=2.0, help="length of one wrk run"
     )
     parser.add_argument(
-        "--http-rounds", type=int, default=0, help="wrk rounds (default 3)"
+        "--http-rounds", type=int, default=0, help="wrk rounds (default 5)"
     )
     parser.add_argument(
         "--connections", type=int, default=8, help="wrk's open connections"
     )
     parser.add_argument(
         "--http-control",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="also load a second floor server, to see how far two identical "
-        "servers differ",
+        "servers differ (on by default)",
     )
     parser.add_argument(
         "--json", type=Path, help="also write every sample to this JSON file"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import socket
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +57,32 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
+def cpu_plan() -> tuple[set[int], set[int]] | None:
+    """Split the CPUs this process may use between the servers and wrk.
+
+    Given two or more, the servers share the first and wrk takes the rest,
+    so that the server under load and its load generator never take turns
+    on one core, which is most of the spread between rounds on a small
+    machine. None when there is only one CPU, or the system cannot pin.
+    """
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return {cpus[0]}, set(cpus[1:])
+
+
+def _pinned_to(cpus: set[int] | None) -> Callable[[], None] | None:
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 @contextlib.contextmanager
 def servers(names: Sequence[str]) -> Iterator[dict[str, str]]:
     """Run one uvicorn per implementation; yield each one's base URL."""
+    plan = cpu_plan()
     processes: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:
@@ -68,6 +92,7 @@ def servers(names: Sequence[str]) -> Iterator[dict[str, str]]:
                 subprocess.Popen(
                     [sys.executable, "-m", "benchmarks.serve", name, str(port)],
                     cwd=Path(__file__).resolve().parent.parent,
+                    preexec_fn=_pinned_to(None if plan is None else plan[0]),
                 )
             )
             urls[name] = f"http://{HOST}:{port}"
@@ -157,8 +182,14 @@ def _wrk(
         str(script),
         url + scenario.path,
     ]
+    plan = cpu_plan()
     completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 30, check=True
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+        preexec_fn=_pinned_to(None if plan is None else plan[1]),
     )
     return completed.stdout
 
