@@ -57,19 +57,20 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def cpu_plan() -> tuple[set[int], set[int]] | None:
-    """Split the CPUs this process may use between the servers and wrk.
+def cpu_plan() -> tuple[set[int] | None, set[int] | None]:
+    """Split the CPUs this process may use: ``(servers', wrk's)``.
 
     Given two or more, the servers share the first and wrk takes the rest,
     so that the server under load and its load generator never take turns
     on one core, which is most of the spread between rounds on a small
-    machine. None when there is only one CPU, or the system cannot pin.
+    machine. ``(None, None)``, nothing pinned, when there is only one CPU
+    or the system cannot pin.
     """
     if not hasattr(os, "sched_getaffinity"):
-        return None
+        return None, None
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
-        return None
+        return None, None
     return {cpus[0]}, set(cpus[1:])
 
 
@@ -82,7 +83,7 @@ def _pinned_to(cpus: set[int] | None) -> Callable[[], None] | None:
 @contextlib.contextmanager
 def servers(names: Sequence[str]) -> Iterator[dict[str, str]]:
     """Run one uvicorn per implementation; yield each one's base URL."""
-    plan = cpu_plan()
+    server_cpus, _ = cpu_plan()
     processes: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:
@@ -92,7 +93,7 @@ def servers(names: Sequence[str]) -> Iterator[dict[str, str]]:
                 subprocess.Popen(
                     [sys.executable, "-m", "benchmarks.serve", name, str(port)],
                     cwd=Path(__file__).resolve().parent.parent,
-                    preexec_fn=_pinned_to(None if plan is None else plan[0]),
+                    preexec_fn=_pinned_to(server_cpus),
                 )
             )
             urls[name] = f"http://{HOST}:{port}"
@@ -182,14 +183,14 @@ def _wrk(
         str(script),
         url + scenario.path,
     ]
-    plan = cpu_plan()
+    _, wrk_cpus = cpu_plan()
     completed = subprocess.run(
         command,
         capture_output=True,
         text=True,
         timeout=seconds + 30,
         check=True,
-        preexec_fn=_pinned_to(None if plan is None else plan[1]),
+        preexec_fn=_pinned_to(wrk_cpus),
     )
     return completed.stdout
 

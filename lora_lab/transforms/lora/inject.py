@@ -138,6 +138,8 @@ class InjectToBodyApiTransform(BaseApiTransform):
 
         async def endpoint(raw_request: Request) -> Response:
             headers = HeaderMap.from_raw(raw_request.scope["headers"], wanted)
+            body: dict[str, Any] | None = None
+            injected: dict[str, Any] | None = None
             if headers:
                 try:
                     body, injected = inject_headers(await raw_request.body(), headers)
@@ -157,14 +159,9 @@ class InjectToBodyApiTransform(BaseApiTransform):
                 return self.refuse(raw_request, error)
             if isinstance(result, Response) and self.response_shape is None:
                 return result
-            transformed = (
-                _injected(request, {"headers": headers}, body, injected)
-                if headers
-                else TransformedRequest(
-                    request, {"body": None, "headers": headers}, None
-                )
+            return self.transform_response(
+                result, _described(request, headers, body, injected)
             )
-            return self.transform_response(result, transformed)
 
         return as_endpoint(endpoint, handler)
 
@@ -179,25 +176,24 @@ class InjectToBodyApiTransform(BaseApiTransform):
             request.scope["headers"], self.request_shape.header_names
         )
         if not headers:
-            return TransformedRequest(request, {"body": None, "headers": headers}, None)
+            return _described(request, headers)
         try:
             body, injected = self._inject_headers(await request.body(), headers)
         except RequestError:
             return None
         handed_on = BufferedRequest(request, payload=injected, rewritten=True)
-        return _injected(handed_on, {"headers": headers}, body, injected)
+        return _described(handed_on, headers, body, injected)
 
     def _inject_headers(
         self, raw: bytes, headers: HeaderMap
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Return the body and a copy with the named headers written into it."""
         body = _parse_body(raw)
-        injected = dict(body)
-        for injection, name in self._named_headers or ():
-            value = dict.get(headers, name)
-            if value is not None:
-                _write(injected, injection, value)
-        return body, injected
+        writes = [
+            (injection, dict.get(headers, name))
+            for injection, name in self._named_headers or ()
+        ]
+        return body, _written(body, writes)
 
     async def _evaluate_and_inject(self, request: Request) -> TransformedRequest:
         """Evaluate the shape over the request document, then write its values."""
@@ -216,9 +212,7 @@ class InjectToBodyApiTransform(BaseApiTransform):
             return TransformedRequest(request, document, None)
         if body is None:
             body = _parse_body(await request.body())
-        injected = dict(body)
-        for injection, value in writes:
-            _write(injected, injection, value)
+        injected = _written(body, writes)
         handed_on = BufferedRequest(request, payload=injected, rewritten=True)
         return _injected(handed_on, document, body, injected)
 
@@ -229,6 +223,29 @@ class InjectToBodyApiTransform(BaseApiTransform):
         if self.response_shape is not None and 200 <= response.status_code < 300:
             return shaped_response(response, self.response_shape)
         return response
+
+
+def _written(
+    body: dict[str, Any], writes: list[tuple[Injection, Any]]
+) -> dict[str, Any]:
+    """Return a copy of ``body`` with each value that is not None written in."""
+    injected = dict(body)
+    for injection, value in writes:
+        if value is not None:
+            _write(injected, injection, value)
+    return injected
+
+
+def _described(
+    handed_on: Request,
+    headers: HeaderMap,
+    body: dict[str, Any] | None = None,
+    injected: dict[str, Any] | None = None,
+) -> TransformedRequest:
+    """Describe what reading headers by name made of a request."""
+    if body is None or injected is None:
+        return TransformedRequest(handed_on, {"body": None, "headers": headers}, None)
+    return _injected(handed_on, {"headers": headers}, body, injected)
 
 
 def _injected(
